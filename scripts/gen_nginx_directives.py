@@ -356,7 +356,7 @@ class FlagResolver:
         s = expr.strip()
         if not s:
             raise GenError("empty flags expression")
-        tokens = re.findall(r"\s*(" + IDENT + r"|\||\(|\)|\S)", s)
+        tokens = re.findall(r"\s*(\w+|\S)", s)
         flags: set[str] = set()
         depth = 0
         expect_operand = True
@@ -423,8 +423,14 @@ class EntryState:
     def __init__(self):
         self.depth = 0      # 0 = between entries, 1 = inside an entry
         self.commas = 0     # top-level commas seen inside the current entry
+        self.text = ""      # text of the current entry so far
+
+    def entry_name(self) -> str:
+        m = re.search(r'ngx_string\s*\(\s*"([^"]*)"', self.text)
+        return f"directive '{m.group(1)}'" if m else "a directive"
 
     def feed(self, line: str) -> None:
+        self.text += line + "\n"
         i, n = 0, len(line)
         while i < n:
             c = line[i]
@@ -438,6 +444,7 @@ class EntryState:
                 self.depth += 1
                 if self.depth == 1:
                     self.commas = 0
+                    self.text = line[i:] + "\n"
             elif c in ")}]":
                 self.depth -= 1
             elif c == "," and self.depth == 1:
@@ -502,8 +509,8 @@ def preprocess_body(root: Root, sf: SourceFile, body: str, body_line: int,
             elif state.depth >= 1 and active():
                 if state.commas < 2:
                     raise GenError(f"{sf.rel}:{ln}: #{d} {arg} inside the name "
-                                   f"or flags member of a directive; cannot "
-                                   f"choose a branch")
+                                   f"or flags member of {state.entry_name()}; "
+                                   f"cannot choose a branch")
                 stack.append(["first", True, True, ln])
             else:
                 stack.append(["union", False, True, ln])

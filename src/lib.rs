@@ -3,3 +3,11 @@
 
 pub mod parse;
 pub mod source;
+pub mod diagnostic;
+pub mod model;
+pub mod discover;
+pub mod rules;
+pub mod report;
+pub mod check;
+pub mod cli;
+pub mod parse_json;

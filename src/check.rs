@@ -1,0 +1,48 @@
+//! `lint502 check`: discover files, build the model, run the rules.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::discover::{self, Found, WalkError};
+use crate::model::Deployment;
+use crate::model::nginx::{self as nginx_model, NginxOptions};
+use crate::rules::{self, RuleMeta};
+use crate::source::SourceDb;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub nginx: NginxOptions,
+    /// Only these rule codes/names (empty: all).
+    pub select: Vec<String>,
+}
+
+pub struct Outcome {
+    pub db: SourceDb,
+    pub deployment: Deployment,
+    pub found: Vec<Found>,
+    /// One-line errors: unwalkable paths and unreadable files.
+    pub errors: Vec<WalkError>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn selected(select: &[String], meta: &RuleMeta) -> bool {
+    select.is_empty()
+        || select.iter().any(|s| {
+            meta.code.eq_ignore_ascii_case(s) || meta.name == s || (!s.is_empty() && meta.code.starts_with(&s.to_ascii_uppercase()))
+        })
+}
+
+pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
+    let (found, mut errors) = discover::discover(paths);
+    let mut db = SourceDb::new();
+    let nginx_paths: Vec<PathBuf> =
+        found.iter().filter(|f| f.kind == discover::FileKind::Nginx).map(|f| f.path.clone()).collect();
+    let nginx = nginx_model::build(&mut db, &nginx_paths, &opts.nginx);
+    for (path, message) in &nginx.read_errors {
+        errors.push(WalkError { path: path.clone(), message: message.clone() });
+    }
+    let deployment = Deployment { nginx };
+    let mut diagnostics = rules::run(&db, &deployment, &|m| selected(&opts.select, m));
+    crate::report::sort(&db, &mut diagnostics);
+    Outcome { db, deployment, found, errors, diagnostics }
+}

@@ -1,0 +1,242 @@
+//! Command-line interface.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostic::Severity;
+use crate::report::{self, Format, Summary};
+
+#[derive(Parser, Debug)]
+#[command(name = "lint502", version, about = "Find the disagreements between Nginx and its backends that end in 502 Bad Gateway")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a deployment: every file lint502 recognises under PATH (default `.`)
+    Check(CheckArgs),
+    /// List the rules
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: RulesFormat,
+    },
+    /// Print a rule's documentation
+    Explain {
+        /// A code (`NGX001`) or a name (`include-not-found`)
+        rule: String,
+    },
+    /// Print how lint502 parsed one file (with spans), like `crossplane parse`
+    Parse {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "json")]
+        format: ParseFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ParseFormat {
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders to check
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit 1 when a finding has at least this severity
+    #[arg(long, default_value = "error", value_parser = ["error", "warning", "info"])]
+    pub fail_on: String,
+    /// Only run these rules (codes, prefixes such as `NGX`, or names); repeatable
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// The repository folder that plays /etc/nginx (default: detected)
+    #[arg(long)]
+    pub nginx_prefix: Option<PathBuf>,
+    /// Say what each file was taken to be, and how includes were mapped
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { format } => {
+            print!("{}", rules_listing(format));
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => match crate::rules::find(&rule) {
+            Some(r) => {
+                print!("{}", explain(r.meta));
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("lint502: no rule with code or name `{rule}` (see `lint502 rules`)");
+                ExitCode::from(2)
+            }
+        },
+        Command::Parse { file, format: ParseFormat::Json } => match crate::parse_json::parse_file_json(&file) {
+            Ok((json, ok)) => {
+                println!("{json}");
+                if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            }
+            Err(e) => {
+                eprintln!("lint502: {}: {e}", file.display());
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let opts = crate::check::Options {
+        nginx: crate::model::nginx::NginxOptions { prefix: args.nginx_prefix.clone() },
+        select: args.select.clone(),
+    };
+    let unknown: Vec<&String> = args
+        .select
+        .iter()
+        .filter(|s| !crate::rules::RULES.iter().any(|r| r.meta.code.starts_with(&s.to_ascii_uppercase()) || r.meta.name == s.as_str()))
+        .collect();
+    if let Some(s) = unknown.first() {
+        eprintln!("lint502: --select: no rule matches `{s}` (see `lint502 rules`)");
+        return ExitCode::from(2);
+    }
+    let out = crate::check::check(&args.paths, &opts);
+    if args.verbose {
+        for f in &out.found {
+            eprintln!("lint502: {}: {}", crate::source::display_path(&f.path), f.reason);
+        }
+        for (root, dir) in &out.deployment.nginx.prefix_map {
+            eprintln!("lint502: nginx includes under {} are read from {}", root.display(), crate::source::display_path(dir));
+        }
+        for info in &out.deployment.nginx.files {
+            eprintln!("lint502: {}: nginx {:?}, checked in {} context", out.db.get(info.id).display, info.role, info.context);
+        }
+    }
+    for e in &out.errors {
+        eprintln!("lint502: {}: {}", crate::source::display_path(&e.path), e.message);
+    }
+    let summary = Summary::of(&out.diagnostics, out.db.len());
+    match args.format {
+        Format::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            if let Err(e) = report::text::render_stdout(&out.db, &out.diagnostics, color) {
+                eprintln!("lint502: cannot write output: {e}");
+                return ExitCode::from(2);
+            }
+            if out.diagnostics.is_empty() {
+                println!("no problems found in {} file{}", summary.files_checked, if summary.files_checked == 1 { "" } else { "s" });
+            } else {
+                println!(
+                    "found {} error{}, {} warning{}, {} info in {} file{}",
+                    summary.errors,
+                    plural(summary.errors),
+                    summary.warnings,
+                    plural(summary.warnings),
+                    summary.infos,
+                    summary.files_checked,
+                    plural(summary.files_checked)
+                );
+            }
+        }
+        Format::Short => {
+            for d in &out.diagnostics {
+                println!("{}", report::short(&out.db, d));
+            }
+        }
+        Format::Json => println!("{}", report::json::render(&out.db, &out.diagnostics, summary)),
+    }
+    let threshold = Severity::parse(&args.fail_on).unwrap_or(Severity::Error);
+    if !out.errors.is_empty() && out.diagnostics.iter().all(|d| d.severity < threshold) {
+        // An unreadable file is never a clean run.
+        return ExitCode::from(2);
+    }
+    if out.diagnostics.iter().any(|d| d.severity >= threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `lint502 explain`: a header from the metadata, then the page.
+pub fn explain(meta: &crate::rules::RuleMeta) -> String {
+    format!(
+        "{} {}\ngroup: {} · default severity: {}\n\n{}",
+        meta.code,
+        meta.name,
+        meta.group.as_str(),
+        meta.severity.as_str(),
+        meta.doc.trim_start_matches(|c| c != '\n').trim_start()
+    )
+}
+
+/// `lint502 rules`.
+pub fn rules_listing(format: RulesFormat) -> String {
+    let rules = crate::rules::RULES;
+    match format {
+        RulesFormat::Text => {
+            let mut s = String::new();
+            for r in rules {
+                let m = r.meta;
+                s.push_str(&format!("{:<7} {:<28} {:<12} {:<8} {}\n", m.code, m.name, m.group.as_str(), m.severity.as_str(), m.summary));
+            }
+            s
+        }
+        RulesFormat::Json => {
+            let v: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({"code": r.meta.code, "name": r.meta.name, "group": r.meta.group.as_str(),
+                        "severity": r.meta.severity.as_str(), "summary": r.meta.summary})
+                })
+                .collect();
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        }
+        RulesFormat::Markdown => {
+            let mut s = String::from(
+                "# lint502 rules\n\n<!-- generated by `lint502 rules --format markdown`; tests/registry.rs fails when this file is stale -->\n\n| code | name | group | default severity | summary |\n|---|---|---|---|---|\n",
+            );
+            for r in rules {
+                let m = r.meta;
+                s.push_str(&format!(
+                    "| [{}]({}.md) | `{}` | {} | {} | {} |\n",
+                    m.code,
+                    m.code,
+                    m.name,
+                    m.group.as_str(),
+                    m.severity.as_str(),
+                    m.summary.replace('|', "\\|")
+                ));
+            }
+            s
+        }
+    }
+}

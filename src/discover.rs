@@ -1,0 +1,227 @@
+//! Finding deployment files in a repository.
+//!
+//! Nginx files are recognised by place and name, then by content:
+//! - `nginx.conf`, `*.nginx`, and any file in a `sites-available/` or
+//!   `sites-enabled/` folder are taken as nginx by name;
+//! - `*.conf` files in `conf.d/`, `snippets/` or under a folder named `nginx`
+//!   are taken when their content does not look like another format (an INI
+//!   `[section]` or `key = value` first line: supervisor, systemd, php-fpm);
+//! - any other `.conf`, `.template`, `.tmpl` or extension-less file is taken
+//!   when a line starts with `http {`, `server {`, `events {`, `stream {` or
+//!   `upstream NAME {` at the top level of the file.
+//!
+//! Walking skips `.git`, `node_modules`, `__pycache__`, `target`, `venv`,
+//! `.venv` and any folder that holds a `pyvenv.cfg` (a virtualenv); symlinks
+//! are followed and loops are reported once, not followed.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// Files larger than this are not read (a config this size is not a config).
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    Nginx,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Nginx => "nginx",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    /// Why lint502 took the file to be this kind (shown by `--verbose`).
+    pub reason: String,
+}
+
+/// A path that could not be walked or read; reported on one line.
+#[derive(Debug, Clone)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+const SKIP_DIRS: &[&str] = &[".git", "node_modules", "__pycache__", "target", "venv", ".venv", ".hg", ".svn", ".tox"];
+
+fn is_skipped_dir(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    SKIP_DIRS.contains(&name) || path.join("pyvenv.cfg").is_file()
+}
+
+/// Walk `paths` (files or folders) and return the files lint502 understands,
+/// sorted by path.
+pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<WalkError>) {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        if root.is_file() {
+            // An explicit file is taken when it can be recognised at all; a
+            // file named on the command line is sniffed whatever its name.
+            match classify(root, true) {
+                Some(f) => found.push(f),
+                None => errors.push(WalkError {
+                    path: root.clone(),
+                    message: "not a file lint502 recognises (nginx configuration)".into(),
+                }),
+            }
+            continue;
+        }
+        if !root.exists() {
+            errors.push(WalkError { path: root.clone(), message: "no such file or directory".into() });
+            continue;
+        }
+        let walker = WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && is_skipped_dir(e.path())));
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    if let Some(f) = classify(e.path(), false) {
+                        found.push(f);
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                    let message = if err.loop_ancestor().is_some() {
+                        "symlink loop: this folder links back to one of its parents; not followed".to_string()
+                    } else {
+                        err.io_error().map(|e| e.to_string()).unwrap_or_else(|| err.to_string())
+                    };
+                    errors.push(WalkError { path, message });
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found.dedup_by(|a, b| a.path == b.path);
+    (found, errors)
+}
+
+fn parent_names(path: &Path) -> Vec<&str> {
+    path.parent()
+        .map(|p| p.components().filter_map(|c| c.as_os_str().to_str()).collect())
+        .unwrap_or_default()
+}
+
+/// Decide whether `path` is an nginx file, and why.
+pub fn classify(path: &Path, explicit: bool) -> Option<Found> {
+    let name = path.file_name()?.to_str()?;
+    let parents = parent_names(path);
+    let parent = parents.last().copied().unwrap_or("");
+    let nginx = |reason: String| Some(Found { path: path.to_path_buf(), kind: FileKind::Nginx, reason });
+
+    if name == "nginx.conf" {
+        return nginx("nginx: named nginx.conf".into());
+    }
+    if name.ends_with(".nginx") {
+        return nginx("nginx: *.nginx file".into());
+    }
+    if parent == "sites-available" || parent == "sites-enabled" {
+        return nginx(format!("nginx: in a {parent}/ folder"));
+    }
+    let is_conf = name.ends_with(".conf");
+    let sniff_ext = is_conf
+        || name.ends_with(".template")
+        || name.ends_with(".tmpl")
+        || !name.contains('.')
+        || explicit;
+    if !sniff_ext {
+        return None;
+    }
+    let text = read_head(path)?;
+    let placed = is_conf && (parent == "conf.d" || parent == "snippets" || parents.contains(&"nginx"));
+    if placed && !looks_like_other_format(&text) && looks_like_nginx_statements(&text) {
+        let place = if parent == "conf.d" || parent == "snippets" { format!("a {parent}/ folder") } else { "a folder named nginx".into() };
+        return nginx(format!("nginx: *.conf in {place}"));
+    }
+    if let Some(block) = top_level_block(&text) {
+        return nginx(format!("nginx: top-level `{block} {{` block"));
+    }
+    if explicit && looks_like_nginx_statements(&text) && !looks_like_other_format(&text) {
+        return nginx("nginx: named on the command line, reads as nginx statements".into());
+    }
+    None
+}
+
+/// The first 64 KiB of a file as text (lossy); None when unreadable or binary.
+fn read_head(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).ok()?;
+    let mut buf = Vec::new();
+    f.take(64 * 1024).read_to_end(&mut buf).ok()?;
+    if buf.contains(&0) {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&buf).into_owned())
+}
+
+fn meaningful_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
+}
+
+/// INI-like files (supervisor, systemd, php-fpm pools) share `.conf`.
+fn looks_like_other_format(text: &str) -> bool {
+    match meaningful_lines(text).next() {
+        Some(l) => l.starts_with('[') || (l.contains('=') && !l.ends_with(';') && !l.ends_with('{')),
+        None => false,
+    }
+}
+
+/// Some statement ends in `;` or opens a block.
+fn looks_like_nginx_statements(text: &str) -> bool {
+    meaningful_lines(text).take(50).any(|l| l.ends_with(';') || l.ends_with('{') || l.contains("; #"))
+}
+
+/// A top-level `http {`, `server {`, `events {`, `stream {` or `upstream x {`.
+fn top_level_block(text: &str) -> Option<&'static str> {
+    let mut depth: i32 = 0;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with('#') {
+            continue;
+        }
+        if depth == 0 {
+            let mut words = t.split_whitespace();
+            let first = words.next().unwrap_or("");
+            let rest: Vec<&str> = words.collect();
+            let opens = |n: usize| rest.get(n).is_some_and(|w| w.starts_with('{')) || (n == 0 && first.ends_with('{'));
+            let kw = first.trim_end_matches('{');
+            let hit = match kw {
+                "http" | "server" | "events" | "stream" => opens(0),
+                "upstream" => rest.len() >= 2 && opens(1),
+                _ => false,
+            };
+            if hit {
+                return Some(match kw {
+                    "http" => "http",
+                    "server" => "server",
+                    "events" => "events",
+                    "stream" => "stream",
+                    _ => "upstream",
+                });
+            }
+        }
+        for c in t.split('#').next().unwrap_or("").chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        if depth < 0 {
+            depth = 0;
+        }
+    }
+    None
+}

@@ -1,0 +1,389 @@
+//! nginx's directive table: which directives exist, where they are allowed and
+//! how many arguments they take. The data is `data/nginx/directives.tsv`,
+//! generated from the `ngx_command_t` arrays of nginx and common third-party
+//! modules by `scripts/gen_nginx_directives.py` (see data/nginx/README.md).
+//! The checks mirror `ngx_conf_handler` in src/core/ngx_conf_file.c.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const TABLE_TSV: &str = include_str!("../../data/nginx/directives.tsv");
+
+// Flag values from nginx's headers (ngx_conf_file.h, ngx_http_config.h,
+// ngx_event.h, ngx_stream.h, ngx_mail.h).
+pub const CONF_NOARGS: u32 = 0x0000_0001;
+pub const CONF_TAKE1: u32 = 0x0000_0002;
+pub const CONF_ARGS_NUMBER: u32 = 0x0000_00ff;
+pub const CONF_BLOCK: u32 = 0x0000_0100;
+pub const CONF_FLAG: u32 = 0x0000_0200;
+pub const CONF_ANY: u32 = 0x0000_0400;
+pub const CONF_1MORE: u32 = 0x0000_0800;
+pub const CONF_2MORE: u32 = 0x0000_1000;
+pub const CONF_MAX_ARGS: usize = 8;
+pub const DIRECT_CONF: u32 = 0x0001_0000;
+pub const MAIN_CONF: u32 = 0x0100_0000;
+pub const ANY_CONF: u32 = 0xFF00_0000;
+/// Shared by EVENT_CONF, HTTP_MAIN_CONF, MAIL_MAIN_CONF, STREAM_MAIN_CONF:
+/// the module type tells them apart, as in nginx.
+pub const SECOND_CONF: u32 = 0x0200_0000;
+pub const HTTP_SRV_CONF: u32 = 0x0400_0000;
+pub const HTTP_LOC_CONF: u32 = 0x0800_0000;
+pub const HTTP_UPS_CONF: u32 = 0x1000_0000;
+pub const HTTP_SIF_CONF: u32 = 0x2000_0000;
+pub const HTTP_LIF_CONF: u32 = 0x4000_0000;
+pub const HTTP_LMT_CONF: u32 = 0x8000_0000;
+pub const STREAM_UPS_CONF: u32 = 0x0800_0000;
+
+/// `argument_number[]` in ngx_conf_file.c: the TAKEn flag for n arguments.
+const ARGUMENT_NUMBER: [u32; CONF_MAX_ARGS] = [
+    CONF_NOARGS,
+    0x02,
+    0x04,
+    0x08,
+    0x10,
+    0x20,
+    0x40,
+    0x80,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModuleType {
+    Core,
+    Conf,
+    Event,
+    Http,
+    Mail,
+    Stream,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    pub name: &'static str,
+    pub module: &'static str,
+    pub module_type: ModuleType,
+    pub flags: u32,
+    pub origin: &'static str,
+}
+
+/// Where a directive stands: nginx's `cf->module_type` and `cf->cmd_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Context {
+    pub module_type: ModuleType,
+    pub cmd_type: u32,
+}
+
+impl Context {
+    pub const MAIN: Context = Context { module_type: ModuleType::Core, cmd_type: MAIN_CONF };
+    pub const EVENTS: Context = Context { module_type: ModuleType::Event, cmd_type: SECOND_CONF };
+    pub const HTTP: Context = Context { module_type: ModuleType::Http, cmd_type: SECOND_CONF };
+    pub const SERVER: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_SRV_CONF };
+    pub const LOCATION: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_LOC_CONF };
+    pub const UPSTREAM: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_UPS_CONF };
+    pub const SERVER_IF: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_SIF_CONF };
+    pub const LOCATION_IF: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_LIF_CONF };
+    pub const LIMIT_EXCEPT: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_LMT_CONF };
+    pub const STREAM: Context = Context { module_type: ModuleType::Stream, cmd_type: SECOND_CONF };
+    pub const STREAM_SERVER: Context = Context { module_type: ModuleType::Stream, cmd_type: HTTP_SRV_CONF };
+    pub const STREAM_UPSTREAM: Context = Context { module_type: ModuleType::Stream, cmd_type: STREAM_UPS_CONF };
+    pub const MAIL: Context = Context { module_type: ModuleType::Mail, cmd_type: SECOND_CONF };
+    pub const MAIL_SERVER: Context = Context { module_type: ModuleType::Mail, cmd_type: HTTP_SRV_CONF };
+
+    /// A short name for messages.
+    pub fn describe(&self) -> &'static str {
+        use ModuleType::*;
+        match (self.module_type, self.cmd_type) {
+            (Core, _) => "main",
+            (Event, _) => "events",
+            (Http, SECOND_CONF) => "http",
+            (Http, HTTP_SRV_CONF) => "server",
+            (Http, HTTP_LOC_CONF) => "location",
+            (Http, HTTP_UPS_CONF) => "upstream",
+            (Http, HTTP_SIF_CONF) => "if in server",
+            (Http, HTTP_LIF_CONF) => "if in location",
+            (Http, HTTP_LMT_CONF) => "limit_except",
+            (Stream, SECOND_CONF) => "stream",
+            (Stream, HTTP_SRV_CONF) => "stream server",
+            (Stream, _) => "stream upstream",
+            (Mail, SECOND_CONF) => "mail",
+            (Mail, _) => "mail server",
+            _ => "unknown",
+        }
+    }
+}
+
+/// How a directive was ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Semicolon,
+    Block,
+}
+
+/// What `ngx_conf_handler` would say about a directive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict<'a> {
+    Ok(&'a Command),
+    /// `unknown directive "x"`.
+    Unknown,
+    /// `"x" directive is not allowed here`; the contexts where it is allowed.
+    NotAllowed(Vec<&'static str>),
+    /// `directive "x" is not terminated by ";"`.
+    NotTerminated,
+    /// `directive "x" has no opening "{"`.
+    NoOpeningBrace,
+    /// `invalid number of arguments in "x" directive`.
+    InvalidArgs(&'a Command),
+}
+
+pub struct Table {
+    by_name: HashMap<&'static str, Vec<Command>>,
+}
+
+fn flag_value(name: &str) -> Option<(u32, Option<ModuleType>)> {
+    use ModuleType::*;
+    Some(match name {
+        "CONF_NOARGS" => (CONF_NOARGS, None),
+        "CONF_TAKE1" => (0x02, None),
+        "CONF_TAKE2" => (0x04, None),
+        "CONF_TAKE3" => (0x08, None),
+        "CONF_TAKE4" => (0x10, None),
+        "CONF_TAKE5" => (0x20, None),
+        "CONF_TAKE6" => (0x40, None),
+        "CONF_TAKE7" => (0x80, None),
+        "CONF_BLOCK" => (CONF_BLOCK, None),
+        "CONF_FLAG" => (CONF_FLAG, None),
+        "CONF_ANY" => (CONF_ANY, None),
+        "CONF_1MORE" => (CONF_1MORE, None),
+        "CONF_2MORE" => (CONF_2MORE, None),
+        "DIRECT_CONF" => (DIRECT_CONF, None),
+        "MAIN_CONF" => (MAIN_CONF, None),
+        "ANY_CONF" => (ANY_CONF, None),
+        "EVENT_CONF" => (SECOND_CONF, Some(Event)),
+        "HTTP_MAIN_CONF" => (SECOND_CONF, Some(Http)),
+        "HTTP_SRV_CONF" => (HTTP_SRV_CONF, Some(Http)),
+        "HTTP_LOC_CONF" => (HTTP_LOC_CONF, Some(Http)),
+        "HTTP_UPS_CONF" => (HTTP_UPS_CONF, Some(Http)),
+        "HTTP_SIF_CONF" => (HTTP_SIF_CONF, Some(Http)),
+        "HTTP_LIF_CONF" => (HTTP_LIF_CONF, Some(Http)),
+        "HTTP_LMT_CONF" => (HTTP_LMT_CONF, Some(Http)),
+        "MAIL_MAIN_CONF" => (SECOND_CONF, Some(Mail)),
+        "MAIL_SRV_CONF" => (HTTP_SRV_CONF, Some(Mail)),
+        "STREAM_MAIN_CONF" => (SECOND_CONF, Some(Stream)),
+        "STREAM_SRV_CONF" => (HTTP_SRV_CONF, Some(Stream)),
+        "STREAM_UPS_CONF" => (STREAM_UPS_CONF, Some(Stream)),
+        _ => return None,
+    })
+}
+
+impl Table {
+    /// The table compiled into lint502.
+    pub fn get() -> &'static Table {
+        static TABLE: OnceLock<Table> = OnceLock::new();
+        TABLE.get_or_init(|| Table::from_tsv(TABLE_TSV))
+    }
+
+    /// Parse the TSV. The file is generated and checked by tests; a malformed
+    /// row is skipped rather than trusted.
+    pub fn from_tsv(tsv: &'static str) -> Table {
+        let mut by_name: HashMap<&'static str, Vec<Command>> = HashMap::new();
+        for line in tsv.lines() {
+            if line.starts_with('#') || line.starts_with("name\t") || line.is_empty() {
+                continue;
+            }
+            let f: Vec<&'static str> = line.split('\t').collect();
+            let [name, module, mtype, flags, origin] = f[..] else { continue };
+            let module_type = match mtype {
+                "CORE" => ModuleType::Core,
+                "CONF" => ModuleType::Conf,
+                "EVENT" => ModuleType::Event,
+                "HTTP" => ModuleType::Http,
+                "MAIL" => ModuleType::Mail,
+                "STREAM" => ModuleType::Stream,
+                _ => continue,
+            };
+            let mut bits = 0;
+            let mut ok = true;
+            for flag in flags.split('|') {
+                match flag_value(flag) {
+                    Some((v, _)) => bits |= v,
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                continue;
+            }
+            by_name.entry(name).or_default().push(Command { name, module, module_type, flags: bits, origin });
+        }
+        Table { by_name }
+    }
+
+    pub fn commands(&self, name: &str) -> &[Command] {
+        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_name.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    /// All directive names (for "did you mean").
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.by_name.keys().copied()
+    }
+
+    /// `ngx_conf_handler`: find the command for `name` in `cx`, then check how
+    /// it was ended and its argument count (`nargs` excludes the name).
+    pub fn check(&self, cx: Context, name: &str, nargs: usize, ending: Ending) -> Verdict<'_> {
+        let cmds = self.commands(name);
+        if cmds.is_empty() {
+            return Verdict::Unknown;
+        }
+        for cmd in cmds {
+            if cmd.module_type != ModuleType::Conf && cmd.module_type != cx.module_type {
+                continue;
+            }
+            if cmd.flags & cx.cmd_type == 0 {
+                continue;
+            }
+            let is_block = cmd.flags & CONF_BLOCK != 0;
+            if !is_block && ending != Ending::Semicolon {
+                return Verdict::NotTerminated;
+            }
+            if is_block && ending != Ending::Block {
+                return Verdict::NoOpeningBrace;
+            }
+            if !args_ok(cmd.flags, nargs) {
+                return Verdict::InvalidArgs(cmd);
+            }
+            return Verdict::Ok(cmd);
+        }
+        // Name the places in the same family first (`listen` in a location:
+        // server, not mail server).
+        let same: Vec<&Command> = cmds.iter().filter(|c| c.module_type == cx.module_type).collect();
+        let family: Vec<&Command> = if same.is_empty() { cmds.iter().collect() } else { same };
+        let mut places: Vec<&'static str> = family.into_iter().flat_map(allowed_places).collect();
+        places.sort_unstable();
+        places.dedup();
+        Verdict::NotAllowed(places)
+    }
+}
+
+/// The argument-count test of ngx_conf_handler; `nargs` excludes the name.
+fn args_ok(flags: u32, nargs: usize) -> bool {
+    let nelts = nargs + 1;
+    if flags & CONF_ANY != 0 {
+        return true;
+    }
+    if flags & CONF_FLAG != 0 {
+        return nelts == 2;
+    }
+    if flags & CONF_1MORE != 0 {
+        return nelts >= 2;
+    }
+    if flags & CONF_2MORE != 0 {
+        return nelts >= 3;
+    }
+    if nelts > CONF_MAX_ARGS {
+        return false;
+    }
+    flags & ARGUMENT_NUMBER[nelts - 1] != 0
+}
+
+/// Human names of the places a command may stand, for messages.
+fn allowed_places(cmd: &Command) -> Vec<&'static str> {
+    use ModuleType::*;
+    let f = cmd.flags;
+    let mut out = Vec::new();
+    let has = |bit: u32| f & bit != 0;
+    match cmd.module_type {
+        Core | Conf => {
+            if has(MAIN_CONF) {
+                out.push("main");
+            }
+        }
+        Event => out.push("events"),
+        Http => {
+            for (bit, name) in [
+                (SECOND_CONF, "http"),
+                (HTTP_SRV_CONF, "server"),
+                (HTTP_LOC_CONF, "location"),
+                (HTTP_UPS_CONF, "upstream"),
+                (HTTP_SIF_CONF, "if in server"),
+                (HTTP_LIF_CONF, "if in location"),
+                (HTTP_LMT_CONF, "limit_except"),
+            ] {
+                if has(bit) {
+                    out.push(name);
+                }
+            }
+        }
+        Stream => {
+            for (bit, name) in [(SECOND_CONF, "stream"), (HTTP_SRV_CONF, "stream server"), (STREAM_UPS_CONF, "stream upstream")] {
+                if has(bit) {
+                    out.push(name);
+                }
+            }
+        }
+        Mail => {
+            for (bit, name) in [(SECOND_CONF, "mail"), (HTTP_SRV_CONF, "mail server")] {
+                if has(bit) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The context a block directive opens, when nginx parses its body as
+/// ordinary directives (`None`: a body lint502 does not check directive by
+/// directive — handler blocks like `map`, Lua code, third-party blocks).
+pub fn child_context(parent: Context, name: &str) -> Option<Context> {
+    use ModuleType::*;
+    Some(match (parent.module_type, name) {
+        (Core, "http") => Context::HTTP,
+        (Core, "events") => Context::EVENTS,
+        (Core, "stream") => Context::STREAM,
+        (Core, "mail") => Context::MAIL,
+        (Http, "server") if parent == Context::HTTP => Context::SERVER,
+        (Http, "upstream") if parent == Context::HTTP => Context::UPSTREAM,
+        (Http, "location") => Context::LOCATION,
+        (Http, "if") if parent == Context::SERVER => Context::SERVER_IF,
+        (Http, "if") => Context::LOCATION_IF,
+        (Http, "limit_except") => Context::LIMIT_EXCEPT,
+        (Stream, "server") if parent == Context::STREAM => Context::STREAM_SERVER,
+        (Stream, "upstream") if parent == Context::STREAM => Context::STREAM_UPSTREAM,
+        (Mail, "server") if parent == Context::MAIL => Context::MAIL_SERVER,
+        _ => return None,
+    })
+}
+
+/// The argument counts a command accepts, in words ("1 or 2", "at least 1").
+pub fn describe_args(flags: u32) -> String {
+    if flags & CONF_ANY != 0 {
+        return "any number of arguments".into();
+    }
+    if flags & CONF_FLAG != 0 {
+        return "1 argument (on or off)".into();
+    }
+    if flags & CONF_1MORE != 0 {
+        return "at least 1 argument".into();
+    }
+    if flags & CONF_2MORE != 0 {
+        return "at least 2 arguments".into();
+    }
+    let counts: Vec<usize> = (0..CONF_MAX_ARGS).filter(|n| flags & ARGUMENT_NUMBER[*n] != 0).collect();
+    match counts.as_slice() {
+        [] => "no arguments".into(),
+        [0] => "no arguments".into(),
+        [1] => "1 argument".into(),
+        [n] => format!("{n} arguments"),
+        _ => {
+            let (last, rest) = counts.split_last().unwrap_or((&0, &[]));
+            let rest: Vec<String> = rest.iter().map(|n| n.to_string()).collect();
+            format!("{} or {last} arguments", rest.join(", "))
+        }
+    }
+}

@@ -1,0 +1,914 @@
+//! The Nginx side of the model: every nginx file read (with includes resolved
+//! as nginx resolves them), what `nginx -t` would refuse, and the request
+//! path: servers, locations, upstreams and the targets of `*_pass`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use crate::discover::MAX_FILE_SIZE;
+use crate::model::directives::{Context, Ending, Table, Verdict, child_context};
+use crate::parse::SyntaxError;
+use crate::parse::nginx::{self, Body, Directive, HANDLER_BLOCKS};
+use crate::source::{FileId, SourceDb, SourceFile, Span};
+
+/// Includes nest at most this deep (nginx has no limit; a cycle would never
+/// end, so lint502 stops and reports it).
+pub const MAX_INCLUDE_DEPTH: usize = 64;
+/// At most this many nginx files are read in one run (include bombs).
+pub const MAX_NGINX_FILES: usize = 10_000;
+
+/// Files that nginx packages install next to nginx.conf. A repository often
+/// leaves them out; an include of one that is missing from the repository is
+/// assumed to be satisfied on the server (Debian's nginx-common and the
+/// official nginx image ship these).
+pub const STOCK_FILES: &[&str] = &[
+    "fastcgi.conf",
+    "fastcgi_params",
+    "koi-utf",
+    "koi-win",
+    "mime.types",
+    "proxy_params",
+    "scgi_params",
+    "uwsgi_params",
+    "win-utf",
+    "snippets/fastcgi-php.conf",
+    "snippets/snakeoil.conf",
+    "modules-enabled/*.conf",
+];
+
+/// How a file entered the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// A main configuration (top-level `http`, `events`, `stream` or `mail`).
+    Main,
+    /// A file of `server {}`/`upstream {}` blocks, checked in `http` context.
+    Site,
+    /// A file included by another; checked in its includer's context.
+    Included,
+    /// A fragment nobody includes; checked in the context where it fits best.
+    Snippet,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub id: FileId,
+    pub role: Role,
+    /// The context its top-level directives were checked in.
+    pub context: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// `unknown directive "x"`, with the closest known name.
+    Unknown { suggestion: Option<&'static str> },
+    /// `"x" directive is not allowed here`, with where it is allowed.
+    NotAllowed { allowed: Vec<&'static str> },
+    /// `directive "x" is not terminated by ";"`.
+    NotTerminated,
+    /// `directive "x" has no opening "{"`.
+    NoOpeningBrace,
+    /// `invalid number of arguments in "x" directive`.
+    InvalidArgs { given: usize, expected: String },
+}
+
+/// What nginx's directive handler would refuse.
+#[derive(Debug, Clone)]
+pub struct DirectiveProblem {
+    pub kind: ProblemKind,
+    pub name: String,
+    /// The directive name.
+    pub span: Span,
+    /// The whole statement up to `;` or `{`.
+    pub statement: Span,
+    /// The `;`/`{` (nginx reports the line of this byte).
+    pub terminator: Span,
+    pub context: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub enum IncludeProblem {
+    /// A literal include path that does not exist.
+    Missing { span: Span, value: String, looked_at: PathBuf },
+    /// A file that includes itself, directly or through others.
+    Cycle { span: Span, value: String, chain: Vec<Span> },
+    /// Nesting deeper than [`MAX_INCLUDE_DEPTH`].
+    TooDeep { span: Span },
+    /// The file exists but could not be read.
+    Unreadable { span: Span, path: PathBuf, error: String },
+}
+
+/// Where a request is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    Tcp { host: String, port: u16 },
+    Unix { path: String },
+    /// The address contains variables: known only at request time.
+    Variable,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listen {
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub span: Span,
+    pub listens: Vec<Listen>,
+    pub names: Vec<(String, Span)>,
+    pub locations: Vec<usize>,
+}
+
+/// An effective setting: the directive occurrences that apply at a level,
+/// after nginx's inheritance (a level that sets a directive replaces what it
+/// inherits; several occurrences at one level accumulate, as with
+/// `proxy_set_header`).
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub values: Vec<(Vec<String>, Span)>,
+    depth: usize,
+}
+
+pub type Settings = BTreeMap<String, Setting>;
+
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub server: usize,
+    pub modifier: Option<String>,
+    pub path: String,
+    pub span: Span,
+    /// Effective settings in this location (http → server → location).
+    pub settings: Settings,
+}
+
+#[derive(Debug, Clone)]
+pub struct UpstreamServer {
+    pub endpoint: Endpoint,
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Upstream {
+    pub name: String,
+    pub span: Span,
+    pub name_span: Span,
+    pub servers: Vec<UpstreamServer>,
+    pub stream: bool,
+}
+
+/// Where a `*_pass` sends requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetKind {
+    /// An `upstream` block, by index.
+    Upstream(usize),
+    /// A host/port or socket written in place.
+    Direct(Endpoint),
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `proxy_pass`, `uwsgi_pass`, `fastcgi_pass`, `grpc_pass`, `scgi_pass`.
+    pub directive: String,
+    pub value: String,
+    pub span: Span,
+    /// The location it sits in (None: `if`/`limit_except` outside the model,
+    /// or stream `server`).
+    pub location: Option<usize>,
+    pub scheme: Option<String>,
+    /// The host part as written (upstream name or host), without port.
+    pub host: String,
+    pub port: Option<u16>,
+    /// Resolved once all upstreams are known.
+    pub kind: TargetKind,
+}
+
+#[derive(Debug, Default)]
+pub struct NginxModel {
+    pub files: Vec<FileInfo>,
+    pub syntax_errors: Vec<(FileId, SyntaxError)>,
+    pub problems: Vec<DirectiveProblem>,
+    pub include_problems: Vec<IncludeProblem>,
+    pub servers: Vec<Server>,
+    pub locations: Vec<Location>,
+    pub upstreams: Vec<Upstream>,
+    pub targets: Vec<Target>,
+    /// Absolute roots mapped into the repository (`/etc/nginx` → `deploy/nginx`).
+    pub prefix_map: Vec<(PathBuf, PathBuf)>,
+    /// Read errors for files that were discovered but could not be read.
+    pub read_errors: Vec<(PathBuf, String)>,
+}
+
+/// Options that change how includes resolve.
+#[derive(Debug, Clone, Default)]
+pub struct NginxOptions {
+    /// The folder that plays `/etc/nginx` (overrides detection).
+    pub prefix: Option<PathBuf>,
+}
+
+/// Outcome of resolving one `include`.
+#[derive(Debug, Clone)]
+enum Resolved {
+    Files(Vec<FileId>),
+    /// Not read: outside the repository, a stock file, or a glob with no match.
+    Nothing,
+    Missing(PathBuf),
+    Unreadable(PathBuf, String),
+}
+
+/// Read and parse every nginx file, follow includes, check directives and
+/// build the request path.
+pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> NginxModel {
+    let mut b = Builder {
+        asts: HashMap::new(),
+        by_path: HashMap::new(),
+        resolved: HashMap::new(),
+        model: NginxModel::default(),
+        seen_problems: HashSet::new(),
+        covered: HashSet::new(),
+    };
+    let mut ids = Vec::new();
+    for path in discovered {
+        match b.load(db, path) {
+            Ok(id) => ids.push(id),
+            Err(e) => b.model.read_errors.push((path.clone(), e)),
+        }
+    }
+    b.model.prefix_map = match &opts.prefix {
+        Some(p) => vec![(PathBuf::from("/etc/nginx"), p.clone())],
+        None => b.detect_prefix_map(db, &ids),
+    };
+
+    // Main configurations first: their includes decide the context of the
+    // files they pull in.
+    let mains: Vec<FileId> = ids.iter().copied().filter(|id| b.is_main(*id)).collect();
+    for &id in &mains {
+        let prefix = db.get(id).path.parent().map(Path::to_path_buf).unwrap_or_default();
+        b.load_closure(db, id, &prefix);
+        b.model.files.push(FileInfo { id, role: Role::Main, context: "main" });
+        b.covered.insert(id);
+        b.walk_root(db, id, Context::MAIN, &prefix, true);
+    }
+    for &id in &ids {
+        if b.covered.contains(&id) {
+            continue;
+        }
+        let prefix = b.site_prefix(db, id);
+        b.load_closure(db, id, &prefix);
+        if b.is_site(id) {
+            b.model.files.push(FileInfo { id, role: Role::Site, context: "http" });
+            b.covered.insert(id);
+            b.walk_root(db, id, Context::HTTP, &prefix, true);
+        }
+    }
+    for &id in &ids {
+        if b.covered.contains(&id) {
+            continue;
+        }
+        let prefix = b.site_prefix(db, id);
+        // A fragment nobody includes: check it where it fits best (fewest
+        // "not allowed here"), trying http, server, location in that order,
+        // as the corpus ground truth does (nginx-syntax.tsv `wrap`).
+        let best = [Context::HTTP, Context::SERVER, Context::LOCATION]
+            .into_iter()
+            .min_by_key(|cx| b.count_not_allowed(db, id, *cx, &prefix))
+            .unwrap_or(Context::HTTP);
+        b.model.files.push(FileInfo { id, role: Role::Snippet, context: best.describe() });
+        b.covered.insert(id);
+        b.walk_root(db, id, best, &prefix, false);
+    }
+    b.resolve_targets();
+    b.model
+}
+
+struct Builder {
+    asts: HashMap<FileId, nginx::File>,
+    by_path: HashMap<PathBuf, FileId>,
+    /// (include argument span, prefix) → what it resolves to.
+    resolved: HashMap<(Span, PathBuf), Resolved>,
+    model: NginxModel,
+    seen_problems: HashSet<(Span, String)>,
+    covered: HashSet<FileId>,
+}
+
+/// The walk's output for one level, used to count problems in dry runs.
+struct Walk<'a> {
+    asts: &'a HashMap<FileId, nginx::File>,
+    resolved: &'a HashMap<(Span, PathBuf), Resolved>,
+    prefix: &'a Path,
+    problems: Vec<DirectiveProblem>,
+    include_problems: Vec<IncludeProblem>,
+    included: Vec<(FileId, &'static str)>,
+    servers: Vec<Server>,
+    locations: Vec<Location>,
+    upstreams: Vec<Upstream>,
+    targets: Vec<Target>,
+    /// Files currently being included (cycle detection), with the include span.
+    stack: Vec<(FileId, Span)>,
+}
+
+/// What a block belongs to, for model facts.
+#[derive(Clone, Copy)]
+enum Owner {
+    None,
+    Server(usize),
+    Location(usize, usize),
+    Upstream(usize),
+}
+
+impl Builder {
+    fn load(&mut self, db: &mut SourceDb, path: &Path) -> Result<FileId, String> {
+        let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if let Some(id) = self.by_path.get(&canon) {
+            return Ok(*id);
+        }
+        if self.asts.len() >= MAX_NGINX_FILES {
+            return Err(format!("more than {MAX_NGINX_FILES} nginx files; not read"));
+        }
+        let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+        if meta.len() > MAX_FILE_SIZE {
+            return Err(format!("file is {} bytes, larger than the {} byte limit; not read", meta.len(), MAX_FILE_SIZE));
+        }
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let display = crate::source::display_path(path);
+        let id = db.add(SourceFile::new(path.to_path_buf(), display, bytes));
+        let ast = nginx::parse(id, &db.get(id).text);
+        if let Some(e) = &ast.error {
+            self.model.syntax_errors.push((id, e.clone()));
+        }
+        self.asts.insert(id, ast);
+        self.by_path.insert(canon, id);
+        Ok(id)
+    }
+
+    fn top(&self, id: FileId) -> &[Directive] {
+        self.asts.get(&id).map(|f| f.directives.as_slice()).unwrap_or(&[])
+    }
+
+    fn is_main(&self, id: FileId) -> bool {
+        self.top(id).iter().any(|d| d.block.is_some() && matches!(d.name(), "http" | "events" | "stream" | "mail"))
+    }
+
+    fn is_site(&self, id: FileId) -> bool {
+        self.top(id).iter().any(|d| d.block.is_some() && d.name() == "server")
+    }
+
+    /// The prefix for a file that no main configuration includes: the folder
+    /// that plays /etc/nginx when one was found, else the parent of a
+    /// `sites-*`/`conf.d`/`snippets` folder, else the file's own folder.
+    fn site_prefix(&self, db: &SourceDb, id: FileId) -> PathBuf {
+        if let Some(dir) = self.map_path("/etc/nginx", Path::new("")) {
+            return dir;
+        }
+        let path = &db.get(id).path;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if matches!(name, "sites-available" | "sites-enabled" | "conf.d" | "snippets") {
+            return dir.parent().unwrap_or(dir).to_path_buf();
+        }
+        dir.to_path_buf()
+    }
+
+    /// Find which repository folder plays each absolute root that includes
+    /// name (`/etc/nginx`, `/config/nginx`, …): for every absolute include,
+    /// every candidate folder votes for the split root/rest where
+    /// `folder/rest` exists; the folder with most votes wins the root.
+    fn detect_prefix_map(&self, db: &SourceDb, ids: &[FileId]) -> Vec<(PathBuf, PathBuf)> {
+        let mut candidates: Vec<PathBuf> = Vec::new();
+        for id in ids {
+            let mut p = db.get(*id).path.parent();
+            for _ in 0..3 {
+                let Some(dir) = p else { break };
+                if !candidates.iter().any(|c| c == dir) {
+                    candidates.push(dir.to_path_buf());
+                }
+                p = dir.parent();
+            }
+        }
+        let mut votes: HashMap<(PathBuf, PathBuf), usize> = HashMap::new();
+        for id in ids {
+            let mut values = Vec::new();
+            collect_includes(self.top(*id), &mut values);
+            for v in values {
+                let p = Path::new(&v);
+                if !p.is_absolute() {
+                    // Relative includes of site files resolve against the
+                    // prefix: they vote for the folder playing /etc/nginx.
+                    if !self.is_main(*id) {
+                        for c in &candidates {
+                            if path_matches(&c.join(p)) {
+                                *votes.entry((PathBuf::from("/etc/nginx"), c.clone())).or_default() += 1;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                // The longest tail of the path that exists under some
+                // candidate decides the root: `/etc/nginx/sites-enabled/*`
+                // found as `deploy/nginx/sites-enabled/*` maps `/etc/nginx`.
+                let comps: Vec<Component> = p.components().collect();
+                for k in 2..comps.len() {
+                    let root: PathBuf = comps[..k].iter().collect();
+                    let rest: PathBuf = comps[k..].iter().collect();
+                    let hits: Vec<&PathBuf> = candidates.iter().filter(|c| path_matches(&c.join(&rest))).collect();
+                    if hits.is_empty() {
+                        continue;
+                    }
+                    for c in hits {
+                        *votes.entry((root.clone(), c.clone())).or_default() += 1;
+                    }
+                    break;
+                }
+            }
+        }
+        let mut best: BTreeMap<PathBuf, (usize, PathBuf)> = BTreeMap::new();
+        for ((root, dir), n) in votes {
+            let e = best.entry(root).or_insert((0, dir.clone()));
+            let shorter = dir.components().count() < e.1.components().count();
+            if n > e.0 || (n == e.0 && (shorter || (dir.components().count() == e.1.components().count() && dir < e.1))) {
+                *e = (n, dir);
+            }
+        }
+        // Prefer the most specific root for each folder (`/etc/nginx` over `/etc`).
+        let mut out: Vec<(PathBuf, PathBuf)> = best.into_iter().map(|(r, (_, d))| (r, d)).collect();
+        out.sort_by(|a, b| b.0.components().count().cmp(&a.0.components().count()).then(a.0.cmp(&b.0)));
+        let mut kept: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for (root, dir) in out {
+            if kept.iter().any(|(r, d)| r.starts_with(&root) && *d == dir) {
+                continue;
+            }
+            kept.push((root, dir));
+        }
+        kept
+    }
+
+    /// Map an include argument to a path on disk, or None when it points
+    /// outside the repository.
+    fn map_path(&self, value: &str, prefix: &Path) -> Option<PathBuf> {
+        let p = Path::new(value);
+        if !p.is_absolute() {
+            return Some(prefix.join(p));
+        }
+        for (root, dir) in &self.model.prefix_map {
+            if let Ok(rest) = p.strip_prefix(root) {
+                return Some(dir.join(rest));
+            }
+        }
+        None
+    }
+
+    fn resolve(&mut self, db: &mut SourceDb, value: &str, prefix: &Path) -> Resolved {
+        let Some(path) = self.map_path(value, prefix) else {
+            return Resolved::Nothing;
+        };
+        let is_glob = value.contains(['*', '?', '[']);
+        if is_glob {
+            let pattern = path.to_string_lossy().into_owned();
+            let mut matches: Vec<PathBuf> = match glob::glob(&pattern) {
+                Ok(paths) => paths.filter_map(Result::ok).filter(|p| p.is_file()).collect(),
+                Err(_) => Vec::new(),
+            };
+            // nginx sorts glob matches (glob(3) without GLOB_NOSORT).
+            matches.sort();
+            let mut ids = Vec::new();
+            for m in matches {
+                match self.load(db, &m) {
+                    Ok(id) => ids.push(id),
+                    Err(e) => return Resolved::Unreadable(m, e),
+                }
+            }
+            return Resolved::Files(ids);
+        }
+        if !path.exists() {
+            let rel = Path::new(value);
+            let stock = STOCK_FILES.iter().any(|s| rel.ends_with(s) || value.ends_with(s));
+            return if stock { Resolved::Nothing } else { Resolved::Missing(path) };
+        }
+        match self.load(db, &path) {
+            Ok(id) => Resolved::Files(vec![id]),
+            Err(e) => Resolved::Unreadable(path, e),
+        }
+    }
+
+    /// Read every file reachable through includes from `root`.
+    fn load_closure(&mut self, db: &mut SourceDb, root: FileId, prefix: &Path) {
+        let mut todo = vec![root];
+        let mut done = HashSet::new();
+        while let Some(id) = todo.pop() {
+            if !done.insert(id) {
+                continue;
+            }
+            let mut incs = Vec::new();
+            collect_include_spans(self.top(id), &mut incs);
+            for (span, value) in incs {
+                let key = (span, prefix.to_path_buf());
+                if self.resolved.contains_key(&key) {
+                    if let Some(Resolved::Files(ids)) = self.resolved.get(&key) {
+                        todo.extend(ids.iter().copied());
+                    }
+                    continue;
+                }
+                let r = self.resolve(db, &value, prefix);
+                if let Resolved::Files(ids) = &r {
+                    todo.extend(ids.iter().copied());
+                }
+                self.resolved.insert(key, r);
+            }
+        }
+    }
+
+    fn walk_root(&mut self, db: &SourceDb, id: FileId, cx: Context, prefix: &Path, record: bool) {
+        let mut w = Walk {
+            asts: &self.asts,
+            resolved: &self.resolved,
+            prefix,
+            problems: Vec::new(),
+            include_problems: Vec::new(),
+            included: Vec::new(),
+            servers: Vec::new(),
+            locations: Vec::new(),
+            upstreams: Vec::new(),
+            targets: Vec::new(),
+            stack: vec![(id, Span::default())],
+        };
+        let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
+        w.level(db, items, Some(cx), &Settings::new(), 0, Owner::None);
+        let Walk { problems, include_problems, included, servers, locations, upstreams, targets, .. } = w;
+        for (f, context) in included {
+            if self.covered.insert(f) {
+                self.model.files.push(FileInfo { id: f, role: Role::Included, context });
+            }
+        }
+        let _ = record;
+        for p in problems {
+            if self.seen_problems.insert((p.span, p.name.clone() + "\u{0}" + &format!("{:?}", p.kind))) {
+                self.model.problems.push(p);
+            }
+        }
+        for p in include_problems {
+            let span = match &p {
+                IncludeProblem::Missing { span, .. }
+                | IncludeProblem::Cycle { span, .. }
+                | IncludeProblem::TooDeep { span }
+                | IncludeProblem::Unreadable { span, .. } => *span,
+            };
+            if self.seen_problems.insert((span, "include".into())) {
+                self.model.include_problems.push(p);
+            }
+        }
+        // Offset indices of the walk's facts into the model's vectors.
+        let (s0, l0, u0) = (self.model.servers.len(), self.model.locations.len(), self.model.upstreams.len());
+        for mut s in servers {
+            for l in &mut s.locations {
+                *l += l0;
+            }
+            self.model.servers.push(s);
+        }
+        for mut l in locations {
+            l.server += s0;
+            self.model.locations.push(l);
+        }
+        for mut t in targets {
+            if let Some(l) = &mut t.location {
+                *l += l0;
+            }
+            if let TargetKind::Upstream(u) = &mut t.kind {
+                *u += u0;
+            }
+            self.model.targets.push(t);
+        }
+        self.model.upstreams.extend(upstreams);
+    }
+
+    fn count_not_allowed(&self, db: &SourceDb, id: FileId, cx: Context, prefix: &Path) -> usize {
+        let mut w = Walk {
+            asts: &self.asts,
+            resolved: &self.resolved,
+            prefix,
+            problems: Vec::new(),
+            include_problems: Vec::new(),
+            included: Vec::new(),
+            servers: Vec::new(),
+            locations: Vec::new(),
+            upstreams: Vec::new(),
+            targets: Vec::new(),
+            stack: vec![(id, Span::default())],
+        };
+        let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
+        w.level(db, items, Some(cx), &Settings::new(), 0, Owner::None);
+        w.problems.iter().filter(|p| matches!(p.kind, ProblemKind::NotAllowed { .. })).count()
+    }
+
+    /// Targets name upstreams that may be defined anywhere in `http`, before
+    /// or after the server that uses them.
+    fn resolve_targets(&mut self) {
+        let by_name: HashMap<(&str, bool), usize> =
+            self.model.upstreams.iter().enumerate().map(|(i, u)| ((u.name.as_str(), u.stream), i)).collect();
+        for t in &mut self.model.targets {
+            let stream = t.location.is_none() && t.directive == "proxy_pass" && t.scheme.is_none();
+            if let Some(i) = by_name.get(&(t.host.as_str(), stream)) {
+                t.kind = TargetKind::Upstream(*i);
+            }
+        }
+    }
+}
+
+impl<'a> Walk<'a> {
+    fn top(&self, id: FileId) -> &'a [Directive] {
+        self.asts.get(&id).map(|f| f.directives.as_slice()).unwrap_or(&[])
+    }
+
+    /// Expand includes at one level (nginx reads included files in place),
+    /// checking each directive in `cx` on the way.
+    fn flatten(&mut self, db: &SourceDb, items: Vec<(FileId, &'a Directive)>, cx: Option<Context>, out: &mut Vec<(FileId, &'a Directive)>) {
+        for (file, d) in items {
+            if let Some(cx) = cx {
+                self.check(cx, d);
+            }
+            if d.name() == "include" && d.block.is_none() && d.args.len() == 1 {
+                let arg = &d.args[0];
+                let key = (arg.span, self.prefix.to_path_buf());
+                match self.resolved.get(&key) {
+                    Some(Resolved::Files(ids)) => {
+                        for &inc in ids {
+                            if let Some(pos) = self.stack.iter().position(|(f, _)| *f == inc) {
+                                let chain = self.stack[pos + 1..].iter().map(|(_, s)| *s).collect();
+                                self.include_problems.push(IncludeProblem::Cycle { span: arg.span, value: arg.value.clone(), chain });
+                                continue;
+                            }
+                            if self.stack.len() > MAX_INCLUDE_DEPTH {
+                                self.include_problems.push(IncludeProblem::TooDeep { span: arg.span });
+                                continue;
+                            }
+                            self.included.push((inc, cx.map(|c| c.describe()).unwrap_or("unchecked")));
+                            self.stack.push((inc, arg.span));
+                            let sub: Vec<(FileId, &Directive)> = self.top(inc).iter().map(|d| (inc, d)).collect();
+                            self.flatten(db, sub, cx, out);
+                            self.stack.pop();
+                        }
+                    }
+                    Some(Resolved::Missing(path)) => self.include_problems.push(IncludeProblem::Missing {
+                        span: arg.span,
+                        value: arg.value.clone(),
+                        looked_at: path.clone(),
+                    }),
+                    Some(Resolved::Unreadable(path, e)) => self.include_problems.push(IncludeProblem::Unreadable {
+                        span: arg.span,
+                        path: path.clone(),
+                        error: e.clone(),
+                    }),
+                    Some(Resolved::Nothing) | None => {}
+                }
+                continue;
+            }
+            out.push((file, d));
+        }
+    }
+
+    fn check(&mut self, cx: Context, d: &Directive) {
+        let ending = if d.block.is_some() { Ending::Block } else { Ending::Semicolon };
+        let kind = match Table::get().check(cx, d.name(), d.args.len(), ending) {
+            Verdict::Ok(_) => return,
+            Verdict::Unknown => ProblemKind::Unknown { suggestion: suggest(d.name()) },
+            Verdict::NotAllowed(allowed) => ProblemKind::NotAllowed { allowed },
+            Verdict::NotTerminated => ProblemKind::NotTerminated,
+            Verdict::NoOpeningBrace => ProblemKind::NoOpeningBrace,
+            Verdict::InvalidArgs(cmd) => ProblemKind::InvalidArgs {
+                given: d.args.len(),
+                expected: crate::model::directives::describe_args(cmd.flags),
+            },
+        };
+        self.problems.push(DirectiveProblem {
+            kind,
+            name: d.name().to_owned(),
+            span: d.name.span,
+            statement: d.name.span.to(d.terminator),
+            terminator: d.terminator,
+            context: cx.describe(),
+        });
+    }
+
+    /// One block level: expand includes, compute effective settings, record
+    /// facts, then descend into child blocks with the completed settings.
+    fn level(&mut self, db: &SourceDb, items: Vec<(FileId, &'a Directive)>, cx: Option<Context>, inherited: &Settings, depth: usize, owner: Owner) -> Settings {
+        let mut flat = Vec::new();
+        self.flatten(db, items, cx, &mut flat);
+        let mut settings = inherited.clone();
+        for (_, d) in &flat {
+            if d.block.is_some() {
+                continue;
+            }
+            let args: Vec<String> = d.args.iter().map(|a| a.value.clone()).collect();
+            let entry = settings.entry(d.name().to_owned()).or_insert(Setting { values: Vec::new(), depth });
+            if entry.depth < depth {
+                *entry = Setting { values: Vec::new(), depth };
+            }
+            entry.values.push((args, d.span));
+        }
+        for (_, d) in &flat {
+            self.fact(d, cx, owner);
+        }
+        for (file, d) in flat {
+            let Some(block) = &d.block else { continue };
+            let Body::Directives(children) = &block.body else { continue };
+            let child_cx = cx.and_then(|cx| child_context(cx, d.name()));
+            if cx.is_some() && child_cx.is_none() && HANDLER_BLOCKS.contains(&d.name()) {
+                continue;
+            }
+            let items: Vec<(FileId, &Directive)> = children.iter().map(|c| (file, c)).collect();
+            let child_owner = match (cx, d.name()) {
+                (Some(c), "server") if c == Context::HTTP => {
+                    self.servers.push(Server { span: d.span, listens: Vec::new(), names: Vec::new(), locations: Vec::new() });
+                    Owner::Server(self.servers.len() - 1)
+                }
+                (Some(c), "location") if c.module_type == crate::model::directives::ModuleType::Http => {
+                    let server = match owner {
+                        Owner::Server(s) | Owner::Location(s, _) => Some(s),
+                        _ => None,
+                    };
+                    match server {
+                        Some(s) => {
+                            let (modifier, path) = match d.args.as_slice() {
+                                [m, p] => (Some(m.value.clone()), p.value.clone()),
+                                [p] => (None, p.value.clone()),
+                                _ => (None, String::new()),
+                            };
+                            self.locations.push(Location { server: s, modifier, path, span: d.span, settings: Settings::new() });
+                            let li = self.locations.len() - 1;
+                            self.servers[s].locations.push(li);
+                            Owner::Location(s, li)
+                        }
+                        None => Owner::None,
+                    }
+                }
+                (Some(c), "upstream") if c == Context::HTTP || c == Context::STREAM => {
+                    self.upstreams.push(Upstream {
+                        name: d.arg(0).unwrap_or_default().to_owned(),
+                        span: d.span,
+                        name_span: d.args.first().map(|a| a.span).unwrap_or(d.name.span),
+                        servers: Vec::new(),
+                        stream: c == Context::STREAM,
+                    });
+                    Owner::Upstream(self.upstreams.len() - 1)
+                }
+                // `if` and `limit_except` stay inside their location.
+                _ => owner,
+            };
+            let s = self.level(db, items, child_cx, &settings, depth + 1, child_owner);
+            if let (Owner::Location(_, li), "location") = (child_owner, d.name()) {
+                self.locations[li].settings = s;
+            }
+        }
+        settings
+    }
+
+    /// Record the model facts a directive states.
+    fn fact(&mut self, d: &Directive, cx: Option<Context>, owner: Owner) {
+        match (owner, d.name()) {
+            (Owner::Server(s), "listen") if d.block.is_none() => {
+                if let Some(a) = d.args.first() {
+                    self.servers[s].listens.push(Listen { value: a.value.clone(), span: a.span });
+                }
+            }
+            (Owner::Server(s), "server_name") => {
+                for a in &d.args {
+                    self.servers[s].names.push((a.value.clone(), a.span));
+                }
+            }
+            (Owner::Upstream(u), "server") if d.block.is_none() => {
+                if let Some(a) = d.args.first() {
+                    let endpoint = parse_address(&a.value, None).0;
+                    self.upstreams[u].servers.push(UpstreamServer { endpoint, value: a.value.clone(), span: a.span });
+                }
+            }
+            (_, name @ ("proxy_pass" | "uwsgi_pass" | "fastcgi_pass" | "grpc_pass" | "scgi_pass")) if d.block.is_none() => {
+                let Some(a) = d.args.first() else { return };
+                let location = match owner {
+                    Owner::Location(_, l) => Some(l),
+                    _ => None,
+                };
+                let is_http = cx.is_some_and(|c| c.module_type == crate::model::directives::ModuleType::Http);
+                self.targets.push(parse_target(name, &a.value, a.span, location, is_http));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Split `scheme://host:port/uri` of a `*_pass` argument (nginx's
+/// `ngx_parse_url` for the parts lint502 needs). Default ports: http 80,
+/// https 443, grpc 80, grpcs 443; uwsgi/fastcgi/scgi have none.
+pub fn parse_target(directive: &str, value: &str, span: Span, location: Option<usize>, http: bool) -> Target {
+    let (scheme, rest) = match value.split_once("://") {
+        Some((s, r)) => (Some(s.to_ascii_lowercase()), r),
+        None => (None, value),
+    };
+    let default_port = match scheme.as_deref() {
+        Some("http") | Some("grpc") => Some(80),
+        Some("https") | Some("grpcs") => Some(443),
+        _ => None,
+    };
+    let _ = http;
+    let (endpoint, host, port) = parse_address(rest, default_port);
+    Target {
+        directive: directive.to_owned(),
+        value: value.to_owned(),
+        span,
+        location,
+        scheme,
+        host,
+        port,
+        kind: TargetKind::Direct(endpoint),
+    }
+}
+
+/// Parse `host[:port][/uri]`, `[v6]:port`, `unix:/path[:/uri]`.
+/// Returns the endpoint, the host as written and the explicit port.
+pub fn parse_address(s: &str, default_port: Option<u16>) -> (Endpoint, String, Option<u16>) {
+    if s.contains('$') {
+        return (Endpoint::Variable, s.to_owned(), None);
+    }
+    if let Some(path) = s.strip_prefix("unix:") {
+        // `unix:/tmp/app.sock:/uri` — the URI follows a colon.
+        let path = path.split_once(':').map(|(p, _)| p).unwrap_or(path);
+        return (Endpoint::Unix { path: path.to_owned() }, format!("unix:{path}"), None);
+    }
+    let authority = s.split('/').next().unwrap_or("");
+    let (host, port_str) = if let Some(rest) = authority.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((h, p)) => (h.to_owned(), p.strip_prefix(':')),
+            None => (rest.to_owned(), None),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h.to_owned(), Some(p)),
+            _ => (authority.to_owned(), None),
+        }
+    };
+    let port = port_str.and_then(|p| p.parse::<u16>().ok());
+    let effective = port.or(default_port).unwrap_or(80);
+    (Endpoint::Tcp { host: host.clone(), port: effective }, host, port)
+}
+
+fn collect_includes(ds: &[Directive], out: &mut Vec<String>) {
+    let mut v = Vec::new();
+    collect_include_spans(ds, &mut v);
+    out.extend(v.into_iter().map(|(_, s)| s));
+}
+
+/// Every `include` argument in a file (any depth), with its span.
+fn collect_include_spans(ds: &[Directive], out: &mut Vec<(Span, String)>) {
+    let mut stack: Vec<&[Directive]> = vec![ds];
+    while let Some(level) = stack.pop() {
+        for d in level {
+            if d.name() == "include" && d.block.is_none() && d.args.len() == 1 {
+                out.push((d.args[0].span, d.args[0].value.clone()));
+            }
+            let children = d.children();
+            if !children.is_empty() {
+                stack.push(children);
+            }
+        }
+    }
+}
+
+/// Whether a path (or glob) names at least one existing file.
+fn path_matches(p: &Path) -> bool {
+    let s = p.to_string_lossy();
+    if s.contains(['*', '?', '[']) {
+        return glob::glob(&s).map(|mut g| g.any(|m| m.is_ok_and(|m| m.is_file()))).unwrap_or(false);
+    }
+    p.is_file()
+}
+
+/// The known directive closest to `name` (edit distance ≤ 2), for "did you mean".
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let mut best: Option<(usize, &'static str)> = None;
+    for cand in Table::get().names() {
+        if cand.len().abs_diff(name.len()) > 2 {
+            continue;
+        }
+        let d = edit_distance(name, cand);
+        if d <= 2 && best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
+            best = Some((d, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Levenshtein distance over bytes.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}

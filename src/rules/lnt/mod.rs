@@ -1,0 +1,2 @@
+//! The tool's own diagnostics.
+pub mod parse_error;

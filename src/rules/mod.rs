@@ -1,0 +1,125 @@
+//! The rules: one per file, registered in one table sorted by code. Each rule
+//! reads the model and reports through [`Checker`]; its documentation is the
+//! Markdown page `lints/<CODE>.md`, compiled in.
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::discover::FileKind;
+use crate::model::Deployment;
+use crate::source::{SourceDb, Span};
+
+pub mod lnt;
+pub mod nginx;
+
+/// Groups set a rule's default severity (STYLE.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Will cause a 502 or an outage.
+    Correctness,
+    Suspicious,
+    Style,
+    /// The tool's own diagnostics (parse errors, suppressions).
+    Tool,
+}
+
+impl Group {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Correctness => "correctness",
+            Group::Suspicious => "suspicious",
+            Group::Style => "style",
+            Group::Tool => "tool",
+        }
+    }
+}
+
+/// A rule's metadata, beside its code.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code: never changes, never reused.
+    pub code: &'static str,
+    /// Kebab-case name that reads well after "ignore".
+    pub name: &'static str,
+    pub group: Group,
+    pub severity: Severity,
+    /// One line for `lint502 rules` and the lints/README.md index.
+    pub summary: &'static str,
+    /// Inputs the rule needs; it is skipped when none is present.
+    pub inputs: &'static [FileKind],
+    /// The rule's page.
+    pub doc: &'static str,
+}
+
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&mut Checker),
+}
+
+/// Every rule, sorted by code.
+pub static RULES: &[Rule] = &[
+    Rule { meta: &lnt::parse_error::META, check: lnt::parse_error::check },
+    Rule { meta: &nginx::include_not_found::META, check: nginx::include_not_found::check },
+    Rule { meta: &nginx::directive_not_allowed_here::META, check: nginx::directive_not_allowed_here::check },
+    Rule { meta: &nginx::invalid_argument_count::META, check: nginx::invalid_argument_count::check },
+    Rule { meta: &nginx::unknown_directive::META, check: nginx::unknown_directive::check },
+    Rule { meta: &nginx::upstream_host_not_found::META, check: nginx::upstream_host_not_found::check },
+    Rule { meta: &nginx::block_directive_mismatch::META, check: nginx::block_directive_mismatch::check },
+    Rule { meta: &nginx::include_cycle::META, check: nginx::include_cycle::check },
+];
+
+/// Find a rule by code or name (case-insensitive code).
+pub fn find(key: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.meta.code.eq_ignore_ascii_case(key) || r.meta.name == key)
+}
+
+/// What a rule sees, and where it reports.
+pub struct Checker<'a> {
+    pub db: &'a SourceDb,
+    pub model: &'a Deployment,
+    meta: &'static RuleMeta,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(db: &'a SourceDb, model: &'a Deployment, meta: &'static RuleMeta) -> Checker<'a> {
+        Checker { db, model, meta, out: Vec::new() }
+    }
+
+    /// Start a diagnostic of the current rule at `span`.
+    pub fn diagnostic(&self, span: Span, label: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: self.meta.code,
+            name: self.meta.name,
+            severity: self.meta.severity,
+            message: message.into(),
+            primary: Label { span, message: label.into() },
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn report(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+
+    pub fn finish(self) -> Vec<Diagnostic> {
+        self.out
+    }
+}
+
+/// Run the rules accepted by `selected` over the model.
+pub fn run(db: &SourceDb, model: &Deployment, selected: &dyn Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    for rule in RULES {
+        if !selected(rule.meta) {
+            continue;
+        }
+        if !rule.meta.inputs.iter().any(|k| model.has(*k)) {
+            continue;
+        }
+        let mut c = Checker::new(db, model, rule.meta);
+        (rule.check)(&mut c);
+        all.extend(c.finish());
+    }
+    all
+}

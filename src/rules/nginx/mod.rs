@@ -1,0 +1,8 @@
+//! Rules that need only Nginx configuration.
+pub mod block_directive_mismatch;
+pub mod directive_not_allowed_here;
+pub mod include_cycle;
+pub mod include_not_found;
+pub mod invalid_argument_count;
+pub mod unknown_directive;
+pub mod upstream_host_not_found;
