@@ -16,6 +16,9 @@ use crate::source::{FileId, SourceDb, SourceFile, Span};
 pub const MAX_INCLUDE_DEPTH: usize = 64;
 /// At most this many nginx files are read in one run (include bombs).
 pub const MAX_NGINX_FILES: usize = 10_000;
+/// A configuration whose includes expand to more statements than this is
+/// not expanded further (files included many times over multiply).
+pub const MAX_EXPANDED_STATEMENTS: usize = 1_000_000;
 
 /// Files that nginx packages install next to nginx.conf. A repository often
 /// leaves them out; an include of one that is missing from the repository is
@@ -85,6 +88,20 @@ pub struct DirectiveProblem {
     pub context: &'static str,
 }
 
+impl DirectiveProblem {
+    /// What `nginx -t` prints for this problem (without ` in file:line`).
+    pub fn nginx_message(&self) -> String {
+        let n = &self.name;
+        match &self.kind {
+            ProblemKind::Unknown { .. } => format!("unknown directive \"{n}\""),
+            ProblemKind::NotAllowed { .. } => format!("\"{n}\" directive is not allowed here"),
+            ProblemKind::NotTerminated => format!("directive \"{n}\" is not terminated by \";\""),
+            ProblemKind::NoOpeningBrace => format!("directive \"{n}\" has no opening \"{{\""),
+            ProblemKind::InvalidArgs { .. } => format!("invalid number of arguments in \"{n}\" directive"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum IncludeProblem {
     /// A literal include path that does not exist.
@@ -93,6 +110,8 @@ pub enum IncludeProblem {
     Cycle { span: Span, value: String, chain: Vec<Span> },
     /// Nesting deeper than [`MAX_INCLUDE_DEPTH`].
     TooDeep { span: Span },
+    /// Expansion beyond [`MAX_EXPANDED_STATEMENTS`].
+    TooLarge { span: Span },
     /// The file exists but could not be read.
     Unreadable { span: Span, path: PathBuf, error: String },
 }
@@ -306,6 +325,8 @@ struct Walk<'a> {
     targets: Vec<Target>,
     /// Files currently being included (cycle detection), with the include span.
     stack: Vec<(FileId, Span)>,
+    /// Statements expanded so far (see [`MAX_EXPANDED_STATEMENTS`]).
+    expanded: usize,
 }
 
 /// What a block belongs to, for model facts.
@@ -411,6 +432,12 @@ impl Builder {
                 for k in 2..comps.len() {
                     let root: PathBuf = comps[..k].iter().collect();
                     let rest: PathBuf = comps[k..].iter().collect();
+                    // A lone wildcard (`*.conf`) matches too much to say
+                    // which folder is meant: it needs a folder or a literal
+                    // file name to vote.
+                    if comps.len() - k == 1 && rest.to_string_lossy().contains(['*', '?', '[']) {
+                        break;
+                    }
                     let hits: Vec<&PathBuf> = candidates.iter().filter(|c| path_matches(&c.join(&rest))).collect();
                     if hits.is_empty() {
                         continue;
@@ -531,6 +558,7 @@ impl Builder {
             upstreams: Vec::new(),
             targets: Vec::new(),
             stack: vec![(id, Span::default())],
+            expanded: 0,
         };
         let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
         w.level(db, items, Some(cx), &Settings::new(), 0, Owner::None);
@@ -551,6 +579,7 @@ impl Builder {
                 IncludeProblem::Missing { span, .. }
                 | IncludeProblem::Cycle { span, .. }
                 | IncludeProblem::TooDeep { span }
+                | IncludeProblem::TooLarge { span }
                 | IncludeProblem::Unreadable { span, .. } => *span,
             };
             if self.seen_problems.insert((span, "include".into())) {
@@ -594,6 +623,7 @@ impl Builder {
             upstreams: Vec::new(),
             targets: Vec::new(),
             stack: vec![(id, Span::default())],
+            expanded: 0,
         };
         let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
         w.level(db, items, Some(cx), &Settings::new(), 0, Owner::None);
@@ -641,6 +671,12 @@ impl<'a> Walk<'a> {
                                 self.include_problems.push(IncludeProblem::TooDeep { span: arg.span });
                                 continue;
                             }
+                            let cost = count_statements(self.top(inc));
+                            if self.expanded + cost > MAX_EXPANDED_STATEMENTS {
+                                self.include_problems.push(IncludeProblem::TooLarge { span: arg.span });
+                                continue;
+                            }
+                            self.expanded += cost;
                             self.included.push((inc, cx.map(|c| c.describe()).unwrap_or("unchecked")));
                             self.stack.push((inc, arg.span));
                             let sub: Vec<(FileId, &Directive)> = self.top(inc).iter().map(|d| (inc, d)).collect();
@@ -849,6 +885,19 @@ pub fn parse_address(s: &str, default_port: Option<u16>) -> (Endpoint, String, O
     let port = port_str.and_then(|p| p.parse::<u16>().ok());
     let effective = port.or(default_port).unwrap_or(80);
     (Endpoint::Tcp { host: host.clone(), port: effective }, host, port)
+}
+
+/// Statements in a file, at every depth.
+fn count_statements(ds: &[Directive]) -> usize {
+    let mut n = 0;
+    let mut stack: Vec<&[Directive]> = vec![ds];
+    while let Some(level) = stack.pop() {
+        n += level.len();
+        for d in level {
+            stack.push(d.children());
+        }
+    }
+    n
 }
 
 fn collect_includes(ds: &[Directive], out: &mut Vec<String>) {

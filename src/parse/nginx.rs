@@ -456,6 +456,7 @@ impl<'t> Builder<'t> {
         let mut body = None;
         let mut close = None;
         let mut open_at = 0;
+        let mut last_lua_open = None;
         for q in p.into_inner() {
             match q.as_rule() {
                 Rule::raw_name => {
@@ -465,10 +466,11 @@ impl<'t> Builder<'t> {
                     name = Some(Word { value, span: self.span(s.start(), s.end()), quote });
                 }
                 Rule::comment => self.comment(&q),
+                Rule::open => open_at = q.as_span().start(),
                 Rule::lua_body => {
                     let s = q.as_span();
-                    open_at = s.start().saturating_sub(1);
                     body = Some(self.span(s.start(), s.end()));
+                    last_lua_open = q.into_inner().filter(|r| r.as_rule() == Rule::lua_open).map(|r| r.as_span().start()).last();
                 }
                 Rule::close => close = Some(self.span(q.as_span().start(), q.as_span().end())),
                 Rule::word | Rule::dquoted | Rule::squoted | Rule::unterminated => {
@@ -481,7 +483,21 @@ impl<'t> Builder<'t> {
                 _ => {}
             }
         }
-        let (Some(name), Some(body), Some(close)) = (name, body, close) else {
+        let (Some(name), Some(body)) = (name, body) else {
+            return;
+        };
+        let Some(close) = close else {
+            // lua-nginx-module: the block never closes. It reports the line of
+            // the last `{` it saw in the block, or of the block's own `{`.
+            let at = last_lua_open.unwrap_or(open_at);
+            let line = self.text[..at].matches('\n').count() + 1;
+            let n = self.text.len();
+            self.fail(
+                n,
+                at,
+                "unexpected end of file, expecting terminating characters for lua code block".into(),
+                Some(u32::try_from(line).unwrap_or(u32::MAX)),
+            );
             return;
         };
         let terminator = self.span(open_at, open_at + 1);

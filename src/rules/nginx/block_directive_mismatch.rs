@@ -18,15 +18,13 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(cx: &mut Checker) {
     for p in &cx.model.nginx.problems {
-        let (message, nginx, label) = match p.kind {
+        let (message, label) = match p.kind {
             ProblemKind::NotTerminated => (
                 format!("\"{}\" is followed by \"{{\", expected \";\" (it takes no block)", p.name),
-                format!("directive \"{}\" is not terminated by \";\"", p.name),
                 "a `;` is missing before this block",
             ),
             ProblemKind::NoOpeningBrace => (
                 format!("\"{}\" ends with \";\", expected a block \"{{ … }}\"", p.name),
-                format!("directive \"{}\" has no opening \"{{\"", p.name),
                 "this directive needs a block",
             ),
             _ => continue,
@@ -34,7 +32,7 @@ pub fn check(cx: &mut Checker) {
         let d = cx
             .diagnostic(p.terminator, label, message)
             .with_label(p.span, "directive")
-            .with_note(format!("`nginx -t` says: {nginx}"));
+            .with_note(format!("`nginx -t` says: {}", p.nginx_message()));
         cx.report(d);
     }
 }

@@ -21,7 +21,7 @@ pub fn check(cx: &mut Checker) {
         let places = if allowed.is_empty() { "no block lint502 knows".to_string() } else { allowed.join(", ") };
         let d = cx
             .diagnostic(p.span, format!("in {}", p.context), format!("\"{}\" is not allowed in {}, expected in {}", p.name, p.context, places))
-            .with_note(format!("`nginx -t` says: \"{}\" directive is not allowed here", p.name))
+            .with_note(format!("`nginx -t` says: {}", p.nginx_message()))
             .with_help(format!("move it into a {} block", allowed.first().copied().unwrap_or("suitable")));
         cx.report(d);
     }

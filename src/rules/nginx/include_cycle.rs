@@ -40,6 +40,17 @@ pub fn check(cx: &mut Checker) {
                 );
                 cx.report(d);
             }
+            IncludeProblem::TooLarge { span } => {
+                let d = cx.diagnostic(
+                    *span,
+                    "not expanded",
+                    format!(
+                        "includes expand to more than {} statements, expected each file to be included a bounded number of times",
+                        crate::model::nginx::MAX_EXPANDED_STATEMENTS
+                    ),
+                );
+                cx.report(d);
+            }
             _ => {}
         }
     }

@@ -24,7 +24,7 @@ pub fn check(cx: &mut Checker) {
                 format!("{given} argument{}", if *given == 1 { "" } else { "s" }),
                 format!("\"{}\" has {given} argument{}, expected {expected}", p.name, if *given == 1 { "" } else { "s" }),
             )
-            .with_note(format!("`nginx -t` says: invalid number of arguments in \"{}\" directive", p.name))
+            .with_note(format!("`nginx -t` says: {}", p.nginx_message()))
             .with_help("a value with spaces must be quoted; a missing `;` merges two directives into one");
         cx.report(d);
     }
