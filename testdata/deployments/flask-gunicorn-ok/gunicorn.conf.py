@@ -1,0 +1,5 @@
+# Started with: gunicorn -c gunicorn.conf.py app:app
+bind = "127.0.0.1:8000"
+workers = 3
+timeout = 30
+accesslog = "-"
