@@ -45,10 +45,7 @@ fn main() {
         .collect();
     let total_bytes: usize = bytes.iter().map(Vec::len).sum();
     let texts: Vec<String> = bytes.iter().map(|b| same_length_text(b).0).collect();
-    let non_utf8 = bytes
-        .iter()
-        .filter(|b| std::str::from_utf8(b).is_err())
-        .count();
+    let non_utf8 = bytes.iter().filter(|b| std::str::from_utf8(b).is_err()).count();
 
     // Files whose parse reports a syntax error (same on every round).
     let errors = texts

@@ -28,21 +28,35 @@ pub struct Outcome {
 fn selected(select: &[String], meta: &RuleMeta) -> bool {
     select.is_empty()
         || select.iter().any(|s| {
-            meta.code.eq_ignore_ascii_case(s) || meta.name == s || (!s.is_empty() && meta.code.starts_with(&s.to_ascii_uppercase()))
+            meta.code.eq_ignore_ascii_case(s)
+                || meta.name == s
+                || (!s.is_empty() && meta.code.starts_with(&s.to_ascii_uppercase()))
         })
 }
 
 pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
     let (found, mut errors) = discover::discover(paths);
     let mut db = SourceDb::new();
-    let nginx_paths: Vec<PathBuf> =
-        found.iter().filter(|f| f.kind == discover::FileKind::Nginx).map(|f| f.path.clone()).collect();
+    let nginx_paths: Vec<PathBuf> = found
+        .iter()
+        .filter(|f| f.kind == discover::FileKind::Nginx)
+        .map(|f| f.path.clone())
+        .collect();
     let nginx = nginx_model::build(&mut db, &nginx_paths, &opts.nginx);
     for (path, message) in &nginx.read_errors {
-        errors.push(WalkError { path: path.clone(), message: message.clone() });
+        errors.push(WalkError {
+            path: path.clone(),
+            message: message.clone(),
+        });
     }
     let deployment = Deployment { nginx };
     let mut diagnostics = rules::run(&db, &deployment, &|m| selected(&opts.select, m));
     crate::report::sort(&db, &mut diagnostics);
-    Outcome { db, deployment, found, errors, diagnostics }
+    Outcome {
+        db,
+        deployment,
+        found,
+        errors,
+        diagnostics,
+    }
 }

@@ -10,7 +10,11 @@ use crate::diagnostic::Severity;
 use crate::report::{self, Format, Summary};
 
 #[derive(Parser, Debug)]
-#[command(name = "lint502", version, about = "Find the disagreements between Nginx and its backends that end in 502 Bad Gateway")]
+#[command(
+    name = "lint502",
+    version,
+    about = "Find the disagreements between Nginx and its backends that end in 502 Bad Gateway"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -98,7 +102,10 @@ pub fn run() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Parse { file, format: ParseFormat::Json } => match crate::parse_json::parse_file_json(&file) {
+        Command::Parse {
+            file,
+            format: ParseFormat::Json,
+        } => match crate::parse_json::parse_file_json(&file) {
             Ok((json, ok)) => {
                 println!("{json}");
                 if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
@@ -113,13 +120,19 @@ pub fn run() -> ExitCode {
 
 fn check(args: CheckArgs) -> ExitCode {
     let opts = crate::check::Options {
-        nginx: crate::model::nginx::NginxOptions { prefix: args.nginx_prefix.clone() },
+        nginx: crate::model::nginx::NginxOptions {
+            prefix: args.nginx_prefix.clone(),
+        },
         select: args.select.clone(),
     };
     let unknown: Vec<&String> = args
         .select
         .iter()
-        .filter(|s| !crate::rules::RULES.iter().any(|r| r.meta.code.starts_with(&s.to_ascii_uppercase()) || r.meta.name == s.as_str()))
+        .filter(|s| {
+            !crate::rules::RULES
+                .iter()
+                .any(|r| r.meta.code.starts_with(&s.to_ascii_uppercase()) || r.meta.name == s.as_str())
+        })
         .collect();
     if let Some(s) = unknown.first() {
         eprintln!("lint502: --select: no rule matches `{s}` (see `lint502 rules`)");
@@ -131,10 +144,19 @@ fn check(args: CheckArgs) -> ExitCode {
             eprintln!("lint502: {}: {}", crate::source::display_path(&f.path), f.reason);
         }
         for (root, dir) in &out.deployment.nginx.prefix_map {
-            eprintln!("lint502: nginx includes under {} are read from {}", root.display(), crate::source::display_path(dir));
+            eprintln!(
+                "lint502: nginx includes under {} are read from {}",
+                root.display(),
+                crate::source::display_path(dir)
+            );
         }
         for info in &out.deployment.nginx.files {
-            eprintln!("lint502: {}: nginx {:?}, checked in {} context", out.db.get(info.id).display, info.role, info.context);
+            eprintln!(
+                "lint502: {}: nginx {:?}, checked in {} context",
+                out.db.get(info.id).display,
+                info.role,
+                info.context
+            );
         }
     }
     for e in &out.errors {
@@ -149,7 +171,11 @@ fn check(args: CheckArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
             if out.diagnostics.is_empty() {
-                println!("no problems found in {} file{}", summary.files_checked, if summary.files_checked == 1 { "" } else { "s" });
+                println!(
+                    "no problems found in {} file{}",
+                    summary.files_checked,
+                    if summary.files_checked == 1 { "" } else { "s" }
+                );
             } else {
                 println!(
                     "found {} error{}, {} warning{}, {} info in {} file{}",
@@ -206,7 +232,14 @@ pub fn rules_listing(format: RulesFormat) -> String {
             let mut s = String::new();
             for r in rules {
                 let m = r.meta;
-                s.push_str(&format!("{:<7} {:<28} {:<12} {:<8} {}\n", m.code, m.name, m.group.as_str(), m.severity.as_str(), m.summary));
+                s.push_str(&format!(
+                    "{:<7} {:<28} {:<12} {:<8} {}\n",
+                    m.code,
+                    m.name,
+                    m.group.as_str(),
+                    m.severity.as_str(),
+                    m.summary
+                ));
             }
             s
         }

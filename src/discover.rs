@@ -49,7 +49,17 @@ pub struct WalkError {
     pub message: String,
 }
 
-const SKIP_DIRS: &[&str] = &[".git", "node_modules", "__pycache__", "target", "venv", ".venv", ".hg", ".svn", ".tox"];
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "__pycache__",
+    "target",
+    "venv",
+    ".venv",
+    ".hg",
+    ".svn",
+    ".tox",
+];
 
 fn is_skipped_dir(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -75,7 +85,10 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<WalkError>) {
             continue;
         }
         if !root.exists() {
-            errors.push(WalkError { path: root.clone(), message: "no such file or directory".into() });
+            errors.push(WalkError {
+                path: root.clone(),
+                message: "no such file or directory".into(),
+            });
             continue;
         }
         let walker = WalkDir::new(root)
@@ -119,7 +132,13 @@ pub fn classify(path: &Path, explicit: bool) -> Option<Found> {
     let name = path.file_name()?.to_str()?;
     let parents = parent_names(path);
     let parent = parents.last().copied().unwrap_or("");
-    let nginx = |reason: String| Some(Found { path: path.to_path_buf(), kind: FileKind::Nginx, reason });
+    let nginx = |reason: String| {
+        Some(Found {
+            path: path.to_path_buf(),
+            kind: FileKind::Nginx,
+            reason,
+        })
+    };
 
     if name == "nginx.conf" {
         return nginx("nginx: named nginx.conf".into());
@@ -131,18 +150,19 @@ pub fn classify(path: &Path, explicit: bool) -> Option<Found> {
         return nginx(format!("nginx: in a {parent}/ folder"));
     }
     let is_conf = name.ends_with(".conf");
-    let sniff_ext = is_conf
-        || name.ends_with(".template")
-        || name.ends_with(".tmpl")
-        || !name.contains('.')
-        || explicit;
+    let sniff_ext =
+        is_conf || name.ends_with(".template") || name.ends_with(".tmpl") || !name.contains('.') || explicit;
     if !sniff_ext {
         return None;
     }
     let text = read_head(path)?;
     let placed = is_conf && (parent == "conf.d" || parent == "snippets" || parents.contains(&"nginx"));
     if placed && !looks_like_other_format(&text) && looks_like_nginx_statements(&text) {
-        let place = if parent == "conf.d" || parent == "snippets" { format!("a {parent}/ folder") } else { "a folder named nginx".into() };
+        let place = if parent == "conf.d" || parent == "snippets" {
+            format!("a {parent}/ folder")
+        } else {
+            "a folder named nginx".into()
+        };
         return nginx(format!("nginx: *.conf in {place}"));
     }
     if let Some(block) = top_level_block(&text) {
@@ -167,7 +187,9 @@ fn read_head(path: &Path) -> Option<String> {
 }
 
 fn meaningful_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
 }
 
 /// INI-like files (supervisor, systemd, php-fpm pools) share `.conf`.
@@ -180,7 +202,9 @@ fn looks_like_other_format(text: &str) -> bool {
 
 /// Some statement ends in `;` or opens a block.
 fn looks_like_nginx_statements(text: &str) -> bool {
-    meaningful_lines(text).take(50).any(|l| l.ends_with(';') || l.ends_with('{') || l.contains("; #"))
+    meaningful_lines(text)
+        .take(50)
+        .any(|l| l.ends_with(';') || l.ends_with('{') || l.contains("; #"))
 }
 
 /// A top-level `http {`, `server {`, `events {`, `stream {` or `upstream x {`.

@@ -46,7 +46,11 @@ fn stmt(src: &SourceFile, d: &Directive) -> Value {
 pub fn parse_file_json(path: &Path) -> Result<(String, bool), String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > crate::discover::MAX_FILE_SIZE {
-        return Err(format!("file is {} bytes, larger than the {} byte limit", meta.len(), crate::discover::MAX_FILE_SIZE));
+        return Err(format!(
+            "file is {} bytes, larger than the {} byte limit",
+            meta.len(),
+            crate::discover::MAX_FILE_SIZE
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let src = SourceFile::new(path.to_path_buf(), crate::source::display_path(path), bytes);

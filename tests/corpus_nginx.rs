@@ -83,7 +83,12 @@ fn nginx_syntax_verdicts_match_nginx_t() {
         }
     }
     assert!(checked >= 700, "only {checked} corpus files checked");
-    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -98,4 +103,99 @@ fn every_corpus_file_parses_without_panic() {
         n += 1;
     }
     assert_eq!(n, 942);
+}
+
+/// "not allowed here" and "unknown directive": for every file nginx read to
+/// the end or stopped at one of these two errors, lint502 (checking the file
+/// in the context the TSV wrapped it in) must reach the same verdict for at
+/// least 95% of them. Every disagreement is printed with the test output.
+#[test]
+fn context_and_unknown_directive_verdicts_match_nginx_t() {
+    use lint502::model::directives::Context;
+    use lint502::model::nginx::{ProblemKind, check_in_context};
+    use lint502::source::SourceDb;
+
+    let root = corpus();
+    let tsv = std::fs::read_to_string(root.join("nginx-syntax.tsv")).expect("read nginx-syntax.tsv");
+    let mut lines = tsv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (c_file, c_wrap, c_cat, c_deep_cat, c_full, c_msg, c_deep_msg) = (
+        col("file"),
+        col("wrap"),
+        col("category"),
+        col("deep_category"),
+        col("parsed_fully"),
+        col("message"),
+        col("deep_message"),
+    );
+    let (mut total, mut agree) = (0, 0);
+    let mut disagreements = Vec::new();
+    for row in lines {
+        let f: Vec<&str> = row.split('\t').collect();
+        let (cat, msg) = if f[c_deep_cat].is_empty() {
+            (f[c_cat], f[c_msg])
+        } else {
+            (f[c_deep_cat], f[c_deep_msg])
+        };
+        let expected = match cat {
+            "not-allowed-here" => "not-allowed",
+            "unknown-directive" => "unknown",
+            _ if f[c_full] == "yes" => "none",
+            _ => continue,
+        };
+        let cx = match f[c_wrap] {
+            "main" | "main+events" => Some(Context::MAIN),
+            "http" => Some(Context::HTTP),
+            "server" => Some(Context::SERVER),
+            "location" => Some(Context::LOCATION),
+            // map/types bodies go to nginx's custom handlers: no directive table.
+            _ => None,
+        };
+        let mut db = SourceDb::new();
+        let model = check_in_context(&mut db, &root.join(f[c_file]), cx).expect("read corpus file");
+        if !model.syntax_errors.is_empty() && expected == "none" {
+            continue; // covered by the syntax test
+        }
+        let mut problems: Vec<_> = model
+            .problems
+            .iter()
+            .filter(|p| matches!(p.kind, ProblemKind::NotAllowed { .. } | ProblemKind::Unknown { .. }))
+            .filter(|p| p.span.file == lint502::source::FileId(0))
+            .collect();
+        problems.sort_by_key(|p| p.span.start);
+        let got = match problems.first().map(|p| &p.kind) {
+            Some(ProblemKind::NotAllowed { .. }) => "not-allowed",
+            Some(ProblemKind::Unknown { .. }) => "unknown",
+            _ => "none",
+        };
+        total += 1;
+        if got == expected {
+            agree += 1;
+        } else {
+            let ours = problems
+                .first()
+                .map(|p| p.nginx_message())
+                .unwrap_or_else(|| "nothing".into());
+            disagreements.push(format!(
+                "{}: nginx ({}) `{}`; lint502 `{}`",
+                f[c_file],
+                f[c_wrap],
+                if msg.is_empty() { "ok" } else { msg },
+                ours
+            ));
+        }
+    }
+    let rate = agree as f64 / total as f64;
+    println!("agreement: {agree}/{total} = {:.1}%", rate * 100.0);
+    for d in &disagreements {
+        println!("disagree: {d}");
+    }
+    assert!(total >= 700, "only {total} files compared");
+    assert!(
+        rate >= 0.95,
+        "agreement {:.1}% < 95%:\n{}",
+        rate * 100.0,
+        disagreements.join("\n")
+    );
 }

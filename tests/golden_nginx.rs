@@ -36,16 +36,46 @@ const DIFFERENT_BY_DESIGN: &[(&str, &str)] = &[
     // Names with a port or a dot are looked up in DNS where nginx runs (a
     // docker-compose service `app`, a real host): only the deployment's
     // resolver can say. These failed here because the names do not resolve.
-    ("24a_proxy_pass_invalid_host", "an FQDN: depends on DNS where nginx runs"),
-    ("24b_proxy_pass_invalid_host_port", "host with a port: depends on DNS where nginx runs"),
-    ("24h_proxy_pass_bare_app_port", "host with a port: depends on DNS where nginx runs"),
-    ("24l_upstream_server_unresolvable", "host with a port: depends on DNS where nginx runs"),
-    ("25a_uwsgi_pass_invalid_host", "host with a port: depends on DNS where nginx runs"),
-    ("25b_fastcgi_pass_invalid_host", "host with a port: depends on DNS where nginx runs"),
-    ("25c_grpc_pass_invalid_host", "host with a port: depends on DNS where nginx runs"),
-    ("25d_uwsgi_pass_bare_app", "host with a port: depends on DNS where nginx runs"),
-    ("25f_scgi_pass_invalid_host", "host with a port: depends on DNS where nginx runs"),
-    ("25g_grpc_pass_no_scheme_invalid_host", "host with a port: depends on DNS where nginx runs"),
+    (
+        "24a_proxy_pass_invalid_host",
+        "an FQDN: depends on DNS where nginx runs",
+    ),
+    (
+        "24b_proxy_pass_invalid_host_port",
+        "host with a port: depends on DNS where nginx runs",
+    ),
+    (
+        "24h_proxy_pass_bare_app_port",
+        "host with a port: depends on DNS where nginx runs",
+    ),
+    (
+        "24l_upstream_server_unresolvable",
+        "host with a port: depends on DNS where nginx runs",
+    ),
+    (
+        "25a_uwsgi_pass_invalid_host",
+        "host with a port: depends on DNS where nginx runs",
+    ),
+    (
+        "25b_fastcgi_pass_invalid_host",
+        "host with a port: depends on DNS where nginx runs",
+    ),
+    (
+        "25c_grpc_pass_invalid_host",
+        "host with a port: depends on DNS where nginx runs",
+    ),
+    (
+        "25d_uwsgi_pass_bare_app",
+        "host with a port: depends on DNS where nginx runs",
+    ),
+    (
+        "25f_scgi_pass_invalid_host",
+        "host with a port: depends on DNS where nginx runs",
+    ),
+    (
+        "25g_grpc_pass_no_scheme_invalid_host",
+        "host with a port: depends on DNS where nginx runs",
+    ),
     (
         "23a_include_missing_literal",
         "the include is an absolute path outside the repository; lint502 does not read or judge files outside it",
@@ -61,7 +91,9 @@ fn findings(path: &Path) -> Vec<(u32, String)> {
     let line = |span: lint502::source::Span| db.get(span.file).line_col(span.start as usize).0 as u32;
     let mut v: Vec<(u32, u32, String)> = Vec::new();
     for (file, e) in &model.syntax_errors {
-        let l = e.line.unwrap_or_else(|| db.get(*file).line_col(e.span.start as usize).0 as u32);
+        let l = e
+            .line
+            .unwrap_or_else(|| db.get(*file).line_col(e.span.start as usize).0 as u32);
         v.push((l, u32::MAX, e.message.clone()));
     }
     for p in &model.problems {
@@ -69,14 +101,22 @@ fn findings(path: &Path) -> Vec<(u32, String)> {
     }
     for p in &model.include_problems {
         if let IncludeProblem::Missing { span, value, .. } = p {
-            v.push((line(*span), span.start, format!("open() \"{value}\" failed (2: No such file or directory)")));
+            v.push((
+                line(*span),
+                span.start,
+                format!("open() \"{value}\" failed (2: No such file or directory)"),
+            ));
         }
     }
     for d in &out.diagnostics {
         if d.code == "NGX005" {
             let t = model.targets.iter().find(|t| t.span == d.primary.span).expect("target");
             if let TargetKind::Direct(Endpoint::Tcp { host, .. }) = &t.kind {
-                v.push((line(t.span), t.span.start, format!("host not found in upstream \"{host}\"")));
+                v.push((
+                    line(t.span),
+                    t.span.start,
+                    format!("host not found in upstream \"{host}\""),
+                ));
             }
         }
     }
@@ -114,7 +154,9 @@ fn golden_cases_agree_with_nginx_t() {
         let line: u32 = line.parse().expect("line number");
         if NOT_MODELLED.iter().any(|p| msg.contains(p)) {
             if let Some((l, m)) = got.iter().find(|(l, _)| line == 0 || *l <= line) {
-                failures.push(format!("{stem}: nginx stops at line {line} ({msg}), lint502 reports `{m}` at line {l} first"));
+                failures.push(format!(
+                    "{stem}: nginx stops at line {line} ({msg}), lint502 reports `{m}` at line {l} first"
+                ));
             }
             continue;
         }
@@ -124,5 +166,10 @@ fn golden_cases_agree_with_nginx_t() {
             None => failures.push(format!("{stem}: nginx `{msg}` at {line}, lint502 finds nothing")),
         }
     }
-    assert!(failures.is_empty(), "{} golden disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -35,16 +35,7 @@ pub const HTTP_LMT_CONF: u32 = 0x8000_0000;
 pub const STREAM_UPS_CONF: u32 = 0x0800_0000;
 
 /// `argument_number[]` in ngx_conf_file.c: the TAKEn flag for n arguments.
-const ARGUMENT_NUMBER: [u32; CONF_MAX_ARGS] = [
-    CONF_NOARGS,
-    0x02,
-    0x04,
-    0x08,
-    0x10,
-    0x20,
-    0x40,
-    0x80,
-];
+const ARGUMENT_NUMBER: [u32; CONF_MAX_ARGS] = [CONF_NOARGS, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ModuleType {
@@ -73,20 +64,62 @@ pub struct Context {
 }
 
 impl Context {
-    pub const MAIN: Context = Context { module_type: ModuleType::Core, cmd_type: MAIN_CONF };
-    pub const EVENTS: Context = Context { module_type: ModuleType::Event, cmd_type: SECOND_CONF };
-    pub const HTTP: Context = Context { module_type: ModuleType::Http, cmd_type: SECOND_CONF };
-    pub const SERVER: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_SRV_CONF };
-    pub const LOCATION: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_LOC_CONF };
-    pub const UPSTREAM: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_UPS_CONF };
-    pub const SERVER_IF: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_SIF_CONF };
-    pub const LOCATION_IF: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_LIF_CONF };
-    pub const LIMIT_EXCEPT: Context = Context { module_type: ModuleType::Http, cmd_type: HTTP_LMT_CONF };
-    pub const STREAM: Context = Context { module_type: ModuleType::Stream, cmd_type: SECOND_CONF };
-    pub const STREAM_SERVER: Context = Context { module_type: ModuleType::Stream, cmd_type: HTTP_SRV_CONF };
-    pub const STREAM_UPSTREAM: Context = Context { module_type: ModuleType::Stream, cmd_type: STREAM_UPS_CONF };
-    pub const MAIL: Context = Context { module_type: ModuleType::Mail, cmd_type: SECOND_CONF };
-    pub const MAIL_SERVER: Context = Context { module_type: ModuleType::Mail, cmd_type: HTTP_SRV_CONF };
+    pub const MAIN: Context = Context {
+        module_type: ModuleType::Core,
+        cmd_type: MAIN_CONF,
+    };
+    pub const EVENTS: Context = Context {
+        module_type: ModuleType::Event,
+        cmd_type: SECOND_CONF,
+    };
+    pub const HTTP: Context = Context {
+        module_type: ModuleType::Http,
+        cmd_type: SECOND_CONF,
+    };
+    pub const SERVER: Context = Context {
+        module_type: ModuleType::Http,
+        cmd_type: HTTP_SRV_CONF,
+    };
+    pub const LOCATION: Context = Context {
+        module_type: ModuleType::Http,
+        cmd_type: HTTP_LOC_CONF,
+    };
+    pub const UPSTREAM: Context = Context {
+        module_type: ModuleType::Http,
+        cmd_type: HTTP_UPS_CONF,
+    };
+    pub const SERVER_IF: Context = Context {
+        module_type: ModuleType::Http,
+        cmd_type: HTTP_SIF_CONF,
+    };
+    pub const LOCATION_IF: Context = Context {
+        module_type: ModuleType::Http,
+        cmd_type: HTTP_LIF_CONF,
+    };
+    pub const LIMIT_EXCEPT: Context = Context {
+        module_type: ModuleType::Http,
+        cmd_type: HTTP_LMT_CONF,
+    };
+    pub const STREAM: Context = Context {
+        module_type: ModuleType::Stream,
+        cmd_type: SECOND_CONF,
+    };
+    pub const STREAM_SERVER: Context = Context {
+        module_type: ModuleType::Stream,
+        cmd_type: HTTP_SRV_CONF,
+    };
+    pub const STREAM_UPSTREAM: Context = Context {
+        module_type: ModuleType::Stream,
+        cmd_type: STREAM_UPS_CONF,
+    };
+    pub const MAIL: Context = Context {
+        module_type: ModuleType::Mail,
+        cmd_type: SECOND_CONF,
+    };
+    pub const MAIL_SERVER: Context = Context {
+        module_type: ModuleType::Mail,
+        cmd_type: HTTP_SRV_CONF,
+    };
 
     /// A short name for messages.
     pub fn describe(&self) -> &'static str {
@@ -132,7 +165,39 @@ pub enum Verdict<'a> {
     NoOpeningBrace,
     /// `invalid number of arguments in "x" directive`.
     InvalidArgs(&'a Command),
+    /// A directive older nginx versions accept but the table's version removed.
+    Removed(&'static Removed),
 }
+
+/// A directive removed from nginx: unknown to the table (generated from
+/// current sources), still accepted by the versions that had it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Removed {
+    pub name: &'static str,
+    /// The first nginx release without it (from nginx's git history).
+    pub removed_in: &'static str,
+    pub advice: &'static str,
+}
+
+/// Removed directives lint502 recognises (nginx commits d32f66f1e and
+/// 6915d2fb2, both first released in 1.25.1).
+pub const REMOVED: &[Removed] = &[
+    Removed {
+        name: "http2_push",
+        removed_in: "1.25.1",
+        advice: "HTTP/2 server push was removed; use `Link` preload headers or 103 Early Hints",
+    },
+    Removed {
+        name: "http2_push_preload",
+        removed_in: "1.25.1",
+        advice: "HTTP/2 server push was removed; drop the directive",
+    },
+    Removed {
+        name: "ssl",
+        removed_in: "1.25.1",
+        advice: "use `listen 443 ssl;` instead of `ssl on;`",
+    },
+];
 
 pub struct Table {
     by_name: HashMap<&'static str, Vec<Command>>,
@@ -190,7 +255,9 @@ impl Table {
                 continue;
             }
             let f: Vec<&'static str> = line.split('\t').collect();
-            let [name, module, mtype, flags, origin] = f[..] else { continue };
+            let [name, module, mtype, flags, origin] = f[..] else {
+                continue;
+            };
             let module_type = match mtype {
                 "CORE" => ModuleType::Core,
                 "CONF" => ModuleType::Conf,
@@ -211,7 +278,13 @@ impl Table {
             if !ok {
                 continue;
             }
-            by_name.entry(name).or_default().push(Command { name, module, module_type, flags: bits, origin });
+            by_name.entry(name).or_default().push(Command {
+                name,
+                module,
+                module_type,
+                flags: bits,
+                origin,
+            });
         }
         Table { by_name }
     }
@@ -238,6 +311,9 @@ impl Table {
     pub fn check(&self, cx: Context, name: &str, nargs: usize, ending: Ending) -> Verdict<'_> {
         let cmds = self.commands(name);
         if cmds.is_empty() {
+            if let Some(r) = REMOVED.iter().find(|r| r.name == name) {
+                return Verdict::Removed(r);
+            }
             return Verdict::Unknown;
         }
         for cmd in cmds {
@@ -320,7 +396,11 @@ fn allowed_places(cmd: &Command) -> Vec<&'static str> {
             }
         }
         Stream => {
-            for (bit, name) in [(SECOND_CONF, "stream"), (HTTP_SRV_CONF, "stream server"), (STREAM_UPS_CONF, "stream upstream")] {
+            for (bit, name) in [
+                (SECOND_CONF, "stream"),
+                (HTTP_SRV_CONF, "stream server"),
+                (STREAM_UPS_CONF, "stream upstream"),
+            ] {
                 if has(bit) {
                     out.push(name);
                 }
@@ -374,7 +454,9 @@ pub fn describe_args(flags: u32) -> String {
     if flags & CONF_2MORE != 0 {
         return "at least 2 arguments".into();
     }
-    let counts: Vec<usize> = (0..CONF_MAX_ARGS).filter(|n| flags & ARGUMENT_NUMBER[*n] != 0).collect();
+    let counts: Vec<usize> = (0..CONF_MAX_ARGS)
+        .filter(|n| flags & ARGUMENT_NUMBER[*n] != 0)
+        .collect();
     match counts.as_slice() {
         [] => "no arguments".into(),
         [0] => "no arguments".into(),

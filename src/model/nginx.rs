@@ -64,6 +64,8 @@ pub struct FileInfo {
 pub enum ProblemKind {
     /// `unknown directive "x"`, with the closest known name.
     Unknown { suggestion: Option<&'static str> },
+    /// A directive that newer nginx versions removed.
+    Removed(&'static crate::model::directives::Removed),
     /// `"x" directive is not allowed here`, with where it is allowed.
     NotAllowed { allowed: Vec<&'static str> },
     /// `directive "x" is not terminated by ";"`.
@@ -93,7 +95,7 @@ impl DirectiveProblem {
     pub fn nginx_message(&self) -> String {
         let n = &self.name;
         match &self.kind {
-            ProblemKind::Unknown { .. } => format!("unknown directive \"{n}\""),
+            ProblemKind::Unknown { .. } | ProblemKind::Removed(_) => format!("unknown directive \"{n}\""),
             ProblemKind::NotAllowed { .. } => format!("\"{n}\" directive is not allowed here"),
             ProblemKind::NotTerminated => format!("directive \"{n}\" is not terminated by \";\""),
             ProblemKind::NoOpeningBrace => format!("directive \"{n}\" has no opening \"{{\""),
@@ -105,9 +107,17 @@ impl DirectiveProblem {
 #[derive(Debug, Clone)]
 pub enum IncludeProblem {
     /// A literal include path that does not exist.
-    Missing { span: Span, value: String, looked_at: PathBuf },
+    Missing {
+        span: Span,
+        value: String,
+        looked_at: PathBuf,
+    },
     /// A file that includes itself, directly or through others.
-    Cycle { span: Span, value: String, chain: Vec<Span> },
+    Cycle {
+        span: Span,
+        value: String,
+        chain: Vec<Span>,
+    },
     /// Nesting deeper than [`MAX_INCLUDE_DEPTH`].
     TooDeep { span: Span },
     /// Expansion beyond [`MAX_EXPANDED_STATEMENTS`].
@@ -119,8 +129,13 @@ pub enum IncludeProblem {
 /// Where a request is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
-    Tcp { host: String, port: u16 },
-    Unix { path: String },
+    Tcp {
+        host: String,
+        port: u16,
+    },
+    Unix {
+        path: String,
+    },
     /// The address contains variables: known only at request time.
     Variable,
 }
@@ -265,9 +280,13 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
     for &id in &mains {
         let prefix = db.get(id).path.parent().map(Path::to_path_buf).unwrap_or_default();
         b.load_closure(db, id, &prefix);
-        b.model.files.push(FileInfo { id, role: Role::Main, context: "main" });
+        b.model.files.push(FileInfo {
+            id,
+            role: Role::Main,
+            context: "main",
+        });
         b.covered.insert(id);
-        b.walk_root(db, id, Context::MAIN, &prefix, true);
+        b.walk_root(id, Context::MAIN, &prefix);
     }
     for &id in &ids {
         if b.covered.contains(&id) {
@@ -276,9 +295,13 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
         let prefix = b.site_prefix(db, id);
         b.load_closure(db, id, &prefix);
         if b.is_site(id) {
-            b.model.files.push(FileInfo { id, role: Role::Site, context: "http" });
+            b.model.files.push(FileInfo {
+                id,
+                role: Role::Site,
+                context: "http",
+            });
             b.covered.insert(id);
-            b.walk_root(db, id, Context::HTTP, &prefix, true);
+            b.walk_root(id, Context::HTTP, &prefix);
         }
     }
     for &id in &ids {
@@ -291,11 +314,15 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
         // as the corpus ground truth does (nginx-syntax.tsv `wrap`).
         let best = [Context::HTTP, Context::SERVER, Context::LOCATION]
             .into_iter()
-            .min_by_key(|cx| b.count_not_allowed(db, id, *cx, &prefix))
+            .min_by_key(|cx| b.count_not_allowed(id, *cx, &prefix))
             .unwrap_or(Context::HTTP);
-        b.model.files.push(FileInfo { id, role: Role::Snippet, context: best.describe() });
+        b.model.files.push(FileInfo {
+            id,
+            role: Role::Snippet,
+            context: best.describe(),
+        });
         b.covered.insert(id);
-        b.walk_root(db, id, best, &prefix, false);
+        b.walk_root(id, best, &prefix);
     }
     b.resolve_targets();
     b.model
@@ -349,7 +376,11 @@ impl Builder {
         }
         let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
         if meta.len() > MAX_FILE_SIZE {
-            return Err(format!("file is {} bytes, larger than the {} byte limit; not read", meta.len(), MAX_FILE_SIZE));
+            return Err(format!(
+                "file is {} bytes, larger than the {} byte limit; not read",
+                meta.len(),
+                MAX_FILE_SIZE
+            ));
         }
         let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
         let display = crate::source::display_path(path);
@@ -368,7 +399,9 @@ impl Builder {
     }
 
     fn is_main(&self, id: FileId) -> bool {
-        self.top(id).iter().any(|d| d.block.is_some() && matches!(d.name(), "http" | "events" | "stream" | "mail"))
+        self.top(id)
+            .iter()
+            .any(|d| d.block.is_some() && matches!(d.name(), "http" | "events" | "stream" | "mail"))
     }
 
     fn is_site(&self, id: FileId) -> bool {
@@ -453,13 +486,19 @@ impl Builder {
         for ((root, dir), n) in votes {
             let e = best.entry(root).or_insert((0, dir.clone()));
             let shorter = dir.components().count() < e.1.components().count();
-            if n > e.0 || (n == e.0 && (shorter || (dir.components().count() == e.1.components().count() && dir < e.1))) {
+            if n > e.0 || (n == e.0 && (shorter || (dir.components().count() == e.1.components().count() && dir < e.1)))
+            {
                 *e = (n, dir);
             }
         }
         // Prefer the most specific root for each folder (`/etc/nginx` over `/etc`).
         let mut out: Vec<(PathBuf, PathBuf)> = best.into_iter().map(|(r, (_, d))| (r, d)).collect();
-        out.sort_by(|a, b| b.0.components().count().cmp(&a.0.components().count()).then(a.0.cmp(&b.0)));
+        out.sort_by(|a, b| {
+            b.0.components()
+                .count()
+                .cmp(&a.0.components().count())
+                .then(a.0.cmp(&b.0))
+        });
         let mut kept: Vec<(PathBuf, PathBuf)> = Vec::new();
         for (root, dir) in out {
             if kept.iter().any(|(r, d)| r.starts_with(&root) && *d == dir) {
@@ -510,7 +549,11 @@ impl Builder {
         if !path.exists() {
             let rel = Path::new(value);
             let stock = STOCK_FILES.iter().any(|s| rel.ends_with(s) || value.ends_with(s));
-            return if stock { Resolved::Nothing } else { Resolved::Missing(path) };
+            return if stock {
+                Resolved::Nothing
+            } else {
+                Resolved::Missing(path)
+            };
         }
         match self.load(db, &path) {
             Ok(id) => Resolved::Files(vec![id]),
@@ -545,7 +588,7 @@ impl Builder {
         }
     }
 
-    fn walk_root(&mut self, db: &SourceDb, id: FileId, cx: Context, prefix: &Path, record: bool) {
+    fn walk_root(&mut self, id: FileId, cx: Context, prefix: &Path) {
         let mut w = Walk {
             asts: &self.asts,
             resolved: &self.resolved,
@@ -561,16 +604,31 @@ impl Builder {
             expanded: 0,
         };
         let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
-        w.level(db, items, Some(cx), &Settings::new(), 0, Owner::None);
-        let Walk { problems, include_problems, included, servers, locations, upstreams, targets, .. } = w;
+        w.level(items, Some(cx), &Settings::new(), 0, Owner::None);
+        let Walk {
+            problems,
+            include_problems,
+            included,
+            servers,
+            locations,
+            upstreams,
+            targets,
+            ..
+        } = w;
         for (f, context) in included {
             if self.covered.insert(f) {
-                self.model.files.push(FileInfo { id: f, role: Role::Included, context });
+                self.model.files.push(FileInfo {
+                    id: f,
+                    role: Role::Included,
+                    context,
+                });
             }
         }
-        let _ = record;
         for p in problems {
-            if self.seen_problems.insert((p.span, p.name.clone() + "\u{0}" + &format!("{:?}", p.kind))) {
+            if self
+                .seen_problems
+                .insert((p.span, p.name.clone() + "\u{0}" + &format!("{:?}", p.kind)))
+            {
                 self.model.problems.push(p);
             }
         }
@@ -587,7 +645,11 @@ impl Builder {
             }
         }
         // Offset indices of the walk's facts into the model's vectors.
-        let (s0, l0, u0) = (self.model.servers.len(), self.model.locations.len(), self.model.upstreams.len());
+        let (s0, l0, u0) = (
+            self.model.servers.len(),
+            self.model.locations.len(),
+            self.model.upstreams.len(),
+        );
         for mut s in servers {
             for l in &mut s.locations {
                 *l += l0;
@@ -610,7 +672,7 @@ impl Builder {
         self.model.upstreams.extend(upstreams);
     }
 
-    fn count_not_allowed(&self, db: &SourceDb, id: FileId, cx: Context, prefix: &Path) -> usize {
+    fn count_not_allowed(&self, id: FileId, cx: Context, prefix: &Path) -> usize {
         let mut w = Walk {
             asts: &self.asts,
             resolved: &self.resolved,
@@ -626,15 +688,23 @@ impl Builder {
             expanded: 0,
         };
         let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
-        w.level(db, items, Some(cx), &Settings::new(), 0, Owner::None);
-        w.problems.iter().filter(|p| matches!(p.kind, ProblemKind::NotAllowed { .. })).count()
+        w.level(items, Some(cx), &Settings::new(), 0, Owner::None);
+        w.problems
+            .iter()
+            .filter(|p| matches!(p.kind, ProblemKind::NotAllowed { .. }))
+            .count()
     }
 
     /// Targets name upstreams that may be defined anywhere in `http`, before
     /// or after the server that uses them.
     fn resolve_targets(&mut self) {
-        let by_name: HashMap<(&str, bool), usize> =
-            self.model.upstreams.iter().enumerate().map(|(i, u)| ((u.name.as_str(), u.stream), i)).collect();
+        let by_name: HashMap<(&str, bool), usize> = self
+            .model
+            .upstreams
+            .iter()
+            .enumerate()
+            .map(|(i, u)| ((u.name.as_str(), u.stream), i))
+            .collect();
         for t in &mut self.model.targets {
             let stream = t.location.is_none() && t.directive == "proxy_pass" && t.scheme.is_none();
             if let Some(i) = by_name.get(&(t.host.as_str(), stream)) {
@@ -651,7 +721,12 @@ impl<'a> Walk<'a> {
 
     /// Expand includes at one level (nginx reads included files in place),
     /// checking each directive in `cx` on the way.
-    fn flatten(&mut self, db: &SourceDb, items: Vec<(FileId, &'a Directive)>, cx: Option<Context>, out: &mut Vec<(FileId, &'a Directive)>) {
+    fn flatten(
+        &mut self,
+        items: Vec<(FileId, &'a Directive)>,
+        cx: Option<Context>,
+        out: &mut Vec<(FileId, &'a Directive)>,
+    ) {
         for (file, d) in items {
             if let Some(cx) = cx {
                 self.check(cx, d);
@@ -664,7 +739,11 @@ impl<'a> Walk<'a> {
                         for &inc in ids {
                             if let Some(pos) = self.stack.iter().position(|(f, _)| *f == inc) {
                                 let chain = self.stack[pos + 1..].iter().map(|(_, s)| *s).collect();
-                                self.include_problems.push(IncludeProblem::Cycle { span: arg.span, value: arg.value.clone(), chain });
+                                self.include_problems.push(IncludeProblem::Cycle {
+                                    span: arg.span,
+                                    value: arg.value.clone(),
+                                    chain,
+                                });
                                 continue;
                             }
                             if self.stack.len() > MAX_INCLUDE_DEPTH {
@@ -677,10 +756,11 @@ impl<'a> Walk<'a> {
                                 continue;
                             }
                             self.expanded += cost;
-                            self.included.push((inc, cx.map(|c| c.describe()).unwrap_or("unchecked")));
+                            self.included
+                                .push((inc, cx.map(|c| c.describe()).unwrap_or("unchecked")));
                             self.stack.push((inc, arg.span));
                             let sub: Vec<(FileId, &Directive)> = self.top(inc).iter().map(|d| (inc, d)).collect();
-                            self.flatten(db, sub, cx, out);
+                            self.flatten(sub, cx, out);
                             self.stack.pop();
                         }
                     }
@@ -703,10 +783,17 @@ impl<'a> Walk<'a> {
     }
 
     fn check(&mut self, cx: Context, d: &Directive) {
-        let ending = if d.block.is_some() { Ending::Block } else { Ending::Semicolon };
+        let ending = if d.block.is_some() {
+            Ending::Block
+        } else {
+            Ending::Semicolon
+        };
         let kind = match Table::get().check(cx, d.name(), d.args.len(), ending) {
             Verdict::Ok(_) => return,
-            Verdict::Unknown => ProblemKind::Unknown { suggestion: suggest(d.name()) },
+            Verdict::Unknown => ProblemKind::Unknown {
+                suggestion: suggest(d.name()),
+            },
+            Verdict::Removed(r) => ProblemKind::Removed(r),
             Verdict::NotAllowed(allowed) => ProblemKind::NotAllowed { allowed },
             Verdict::NotTerminated => ProblemKind::NotTerminated,
             Verdict::NoOpeningBrace => ProblemKind::NoOpeningBrace,
@@ -727,18 +814,31 @@ impl<'a> Walk<'a> {
 
     /// One block level: expand includes, compute effective settings, record
     /// facts, then descend into child blocks with the completed settings.
-    fn level(&mut self, db: &SourceDb, items: Vec<(FileId, &'a Directive)>, cx: Option<Context>, inherited: &Settings, depth: usize, owner: Owner) -> Settings {
+    fn level(
+        &mut self,
+        items: Vec<(FileId, &'a Directive)>,
+        cx: Option<Context>,
+        inherited: &Settings,
+        depth: usize,
+        owner: Owner,
+    ) -> Settings {
         let mut flat = Vec::new();
-        self.flatten(db, items, cx, &mut flat);
+        self.flatten(items, cx, &mut flat);
         let mut settings = inherited.clone();
         for (_, d) in &flat {
             if d.block.is_some() {
                 continue;
             }
             let args: Vec<String> = d.args.iter().map(|a| a.value.clone()).collect();
-            let entry = settings.entry(d.name().to_owned()).or_insert(Setting { values: Vec::new(), depth });
+            let entry = settings.entry(d.name().to_owned()).or_insert(Setting {
+                values: Vec::new(),
+                depth,
+            });
             if entry.depth < depth {
-                *entry = Setting { values: Vec::new(), depth };
+                *entry = Setting {
+                    values: Vec::new(),
+                    depth,
+                };
             }
             entry.values.push((args, d.span));
         }
@@ -747,7 +847,9 @@ impl<'a> Walk<'a> {
         }
         for (file, d) in flat {
             let Some(block) = &d.block else { continue };
-            let Body::Directives(children) = &block.body else { continue };
+            let Body::Directives(children) = &block.body else {
+                continue;
+            };
             let child_cx = cx.and_then(|cx| child_context(cx, d.name()));
             if cx.is_some() && child_cx.is_none() && HANDLER_BLOCKS.contains(&d.name()) {
                 continue;
@@ -755,7 +857,12 @@ impl<'a> Walk<'a> {
             let items: Vec<(FileId, &Directive)> = children.iter().map(|c| (file, c)).collect();
             let child_owner = match (cx, d.name()) {
                 (Some(c), "server") if c == Context::HTTP => {
-                    self.servers.push(Server { span: d.span, listens: Vec::new(), names: Vec::new(), locations: Vec::new() });
+                    self.servers.push(Server {
+                        span: d.span,
+                        listens: Vec::new(),
+                        names: Vec::new(),
+                        locations: Vec::new(),
+                    });
                     Owner::Server(self.servers.len() - 1)
                 }
                 (Some(c), "location") if c.module_type == crate::model::directives::ModuleType::Http => {
@@ -770,7 +877,13 @@ impl<'a> Walk<'a> {
                                 [p] => (None, p.value.clone()),
                                 _ => (None, String::new()),
                             };
-                            self.locations.push(Location { server: s, modifier, path, span: d.span, settings: Settings::new() });
+                            self.locations.push(Location {
+                                server: s,
+                                modifier,
+                                path,
+                                span: d.span,
+                                settings: Settings::new(),
+                            });
                             let li = self.locations.len() - 1;
                             self.servers[s].locations.push(li);
                             Owner::Location(s, li)
@@ -791,7 +904,7 @@ impl<'a> Walk<'a> {
                 // `if` and `limit_except` stay inside their location.
                 _ => owner,
             };
-            let s = self.level(db, items, child_cx, &settings, depth + 1, child_owner);
+            let s = self.level(items, child_cx, &settings, depth + 1, child_owner);
             if let (Owner::Location(_, li), "location") = (child_owner, d.name()) {
                 self.locations[li].settings = s;
             }
@@ -804,7 +917,10 @@ impl<'a> Walk<'a> {
         match (owner, d.name()) {
             (Owner::Server(s), "listen") if d.block.is_none() => {
                 if let Some(a) = d.args.first() {
-                    self.servers[s].listens.push(Listen { value: a.value.clone(), span: a.span });
+                    self.servers[s].listens.push(Listen {
+                        value: a.value.clone(),
+                        span: a.span,
+                    });
                 }
             }
             (Owner::Server(s), "server_name") => {
@@ -815,17 +931,24 @@ impl<'a> Walk<'a> {
             (Owner::Upstream(u), "server") if d.block.is_none() => {
                 if let Some(a) = d.args.first() {
                     let endpoint = parse_address(&a.value, None).0;
-                    self.upstreams[u].servers.push(UpstreamServer { endpoint, value: a.value.clone(), span: a.span });
+                    self.upstreams[u].servers.push(UpstreamServer {
+                        endpoint,
+                        value: a.value.clone(),
+                        span: a.span,
+                    });
                 }
             }
-            (_, name @ ("proxy_pass" | "uwsgi_pass" | "fastcgi_pass" | "grpc_pass" | "scgi_pass")) if d.block.is_none() => {
+            (_, name @ ("proxy_pass" | "uwsgi_pass" | "fastcgi_pass" | "grpc_pass" | "scgi_pass"))
+                if d.block.is_none() =>
+            {
                 let Some(a) = d.args.first() else { return };
                 let location = match owner {
                     Owner::Location(_, l) => Some(l),
                     _ => None,
                 };
                 let is_http = cx.is_some_and(|c| c.module_type == crate::model::directives::ModuleType::Http);
-                self.targets.push(parse_target(name, &a.value, a.span, location, is_http));
+                self.targets
+                    .push(parse_target(name, &a.value, a.span, location, is_http));
             }
             _ => {}
         }
@@ -884,7 +1007,14 @@ pub fn parse_address(s: &str, default_port: Option<u16>) -> (Endpoint, String, O
     };
     let port = port_str.and_then(|p| p.parse::<u16>().ok());
     let effective = port.or(default_port).unwrap_or(80);
-    (Endpoint::Tcp { host: host.clone(), port: effective }, host, port)
+    (
+        Endpoint::Tcp {
+            host: host.clone(),
+            port: effective,
+        },
+        host,
+        port,
+    )
 }
 
 /// Statements in a file, at every depth.
@@ -926,7 +1056,9 @@ fn collect_include_spans(ds: &[Directive], out: &mut Vec<(Span, String)>) {
 fn path_matches(p: &Path) -> bool {
     let s = p.to_string_lossy();
     if s.contains(['*', '?', '[']) {
-        return glob::glob(&s).map(|mut g| g.any(|m| m.is_ok_and(|m| m.is_file()))).unwrap_or(false);
+        return glob::glob(&s)
+            .map(|mut g| g.any(|m| m.is_ok_and(|m| m.is_file())))
+            .unwrap_or(false);
     }
     p.is_file()
 }
@@ -960,4 +1092,51 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+/// Check one file on its own in a given context (None: no directive checks),
+/// as if included there; includes resolve against the file's folder. Used by
+/// differential tests against `nginx -t` and by `lint502 parse`.
+pub fn check_in_context(db: &mut SourceDb, path: &Path, cx: Option<Context>) -> Result<NginxModel, String> {
+    let mut b = Builder {
+        asts: HashMap::new(),
+        by_path: HashMap::new(),
+        resolved: HashMap::new(),
+        model: NginxModel::default(),
+        seen_problems: HashSet::new(),
+        covered: HashSet::new(),
+    };
+    let id = b.load(db, path)?;
+    let prefix = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    b.load_closure(db, id, &prefix);
+    let role = if b.is_main(id) { Role::Main } else { Role::Snippet };
+    b.model.files.push(FileInfo {
+        id,
+        role,
+        context: cx.map(|c| c.describe()).unwrap_or("unchecked"),
+    });
+    b.covered.insert(id);
+    match cx {
+        Some(cx) => b.walk_root(id, cx, &prefix),
+        None => {
+            let mut w = Walk {
+                asts: &b.asts,
+                resolved: &b.resolved,
+                prefix: &prefix,
+                problems: Vec::new(),
+                include_problems: Vec::new(),
+                included: Vec::new(),
+                servers: Vec::new(),
+                locations: Vec::new(),
+                upstreams: Vec::new(),
+                targets: Vec::new(),
+                stack: vec![(id, Span::default())],
+                expanded: 0,
+            };
+            let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
+            w.level(items, None, &Settings::new(), 0, Owner::None);
+        }
+    }
+    b.resolve_targets();
+    Ok(b.model)
 }

@@ -192,7 +192,12 @@ pub fn parse(file: FileId, text: &str) -> File {
                 pest::error::InputLocation::Pos(p) => p,
                 pest::error::InputLocation::Span((s, _)) => s,
             };
-            b.fail(at, at, "internal parser error: the grammar rejected this file".into(), None);
+            b.fail(
+                at,
+                at,
+                "internal parser error: the grammar rejected this file".into(),
+                None,
+            );
         }
     }
     b.finish()
@@ -207,7 +212,11 @@ impl<'t> Builder<'t> {
     /// stops at the first.
     fn fail(&mut self, at: usize, span_start: usize, message: String, line: Option<u32>) {
         let end = (span_start + 1).min(self.text.len()).max(span_start);
-        let end = if self.text.is_char_boundary(end) { end } else { self.text.len() };
+        let end = if self.text.is_char_boundary(end) {
+            end
+        } else {
+            self.text.len()
+        };
         let err = SyntaxError {
             message,
             span: self.span(span_start, end),
@@ -378,12 +387,7 @@ impl<'t> Builder<'t> {
 
     fn eof_in_statement(&mut self) {
         let n = self.text.len();
-        self.fail(
-            n,
-            n,
-            "unexpected end of file, expecting \";\" or \"}\"".into(),
-            None,
-        );
+        self.fail(n, n, "unexpected end of file, expecting \";\" or \"}\"".into(), None);
     }
 
     fn directive(&mut self, p: Pair<'t, Rule>, next_close: Option<usize>) {
@@ -415,12 +419,12 @@ impl<'t> Builder<'t> {
         if term.as_rule() == Rule::semicolon {
             self.push(d);
         } else {
-            if let Some((parent, _)) = self.stack.last() {
-                if HANDLER_BLOCKS.contains(&parent.name()) {
-                    let s = ts.start();
-                    self.fail(s, s, "unexpected \"{\"".into(), None);
-                    return;
-                }
+            if let Some((parent, _)) = self.stack.last()
+                && HANDLER_BLOCKS.contains(&parent.name())
+            {
+                let s = ts.start();
+                self.fail(s, s, "unexpected \"{\"".into(), None);
+                return;
             }
             self.stack.push((d, Vec::new()));
         }
@@ -463,14 +467,22 @@ impl<'t> Builder<'t> {
                     let s = q.as_span();
                     let quote = q.as_str().chars().next().filter(|c| *c == '"' || *c == '\'');
                     let value = q.into_inner().next().map(|t| t.as_str().to_owned()).unwrap_or_default();
-                    name = Some(Word { value, span: self.span(s.start(), s.end()), quote });
+                    name = Some(Word {
+                        value,
+                        span: self.span(s.start(), s.end()),
+                        quote,
+                    });
                 }
                 Rule::comment => self.comment(&q),
                 Rule::open => open_at = q.as_span().start(),
                 Rule::lua_body => {
                     let s = q.as_span();
                     body = Some(self.span(s.start(), s.end()));
-                    last_lua_open = q.into_inner().filter(|r| r.as_rule() == Rule::lua_open).map(|r| r.as_span().start()).last();
+                    last_lua_open = q
+                        .into_inner()
+                        .filter(|r| r.as_rule() == Rule::lua_open)
+                        .map(|r| r.as_span().start())
+                        .last();
                 }
                 Rule::close => close = Some(self.span(q.as_span().start(), q.as_span().end())),
                 Rule::word | Rule::dquoted | Rule::squoted | Rule::unterminated => {
@@ -506,7 +518,11 @@ impl<'t> Builder<'t> {
             name,
             args,
             terminator,
-            block: Some(Block { open: terminator, close, body: Body::Raw(body) }),
+            block: Some(Block {
+                open: terminator,
+                close,
+                body: Body::Raw(body),
+            }),
         };
         self.push(d);
     }
@@ -551,7 +567,11 @@ impl<'t> Builder<'t> {
         while let Some((mut d, children)) = self.stack.pop() {
             let end = self.span(self.text.len(), self.text.len());
             d.span = d.span.to(end);
-            d.block = Some(Block { open: d.terminator, close: end, body: Body::Directives(children) });
+            d.block = Some(Block {
+                open: d.terminator,
+                close: end,
+                body: Body::Directives(children),
+            });
             self.push(d);
         }
         File {

@@ -53,13 +53,24 @@ pub fn range(db: &SourceDb, span: Span) -> Range {
     let f = db.get(span.file);
     let pos = |o: usize| {
         let (line, column) = f.line_col(o);
-        Position { line, column, offset: o }
+        Position {
+            line,
+            column,
+            offset: o,
+        }
     };
-    Range { start: pos(span.start as usize), end: pos(span.end as usize) }
+    Range {
+        start: pos(span.start as usize),
+        end: pos(span.end as usize),
+    }
 }
 
 fn label(db: &SourceDb, l: &Label) -> JsonLabel {
-    JsonLabel { path: db.get(l.span.file).display.clone(), range: range(db, l.span), message: l.message.clone() }
+    JsonLabel {
+        path: db.get(l.span.file).display.clone(),
+        range: range(db, l.span),
+        message: l.message.clone(),
+    }
 }
 
 pub fn envelope(db: &SourceDb, diags: &[Diagnostic], summary: Summary) -> Envelope {

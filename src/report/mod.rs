@@ -39,7 +39,10 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(diags: &[Diagnostic], files_checked: usize) -> Summary {
-        let mut s = Summary { files_checked, ..Summary::default() };
+        let mut s = Summary {
+            files_checked,
+            ..Summary::default()
+        };
         for d in diags {
             match d.severity {
                 Severity::Error => s.errors += 1,
@@ -55,5 +58,13 @@ impl Summary {
 pub fn short(db: &SourceDb, d: &Diagnostic) -> String {
     let f = db.get(d.primary.span.file);
     let (line, col) = f.line_col(d.primary.span.start as usize);
-    format!("{}:{}:{}: {}[{}] {}", f.display, line, col, d.severity.as_str(), d.code, d.message)
+    format!(
+        "{}:{}:{}: {}[{}] {}",
+        f.display,
+        line,
+        col,
+        d.severity.as_str(),
+        d.code,
+        d.message
+    )
 }

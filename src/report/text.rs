@@ -32,7 +32,10 @@ impl<'a> Files<'a> for DbFiles<'a> {
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
         let f = self.0.get(id);
         let starts = f.line_starts();
-        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: starts.len() - 1 })?;
+        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: starts.len() - 1,
+        })?;
         let end = starts.get(line_index + 1).copied().unwrap_or(f.text.len());
         Ok(start..end)
     }
@@ -44,7 +47,8 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileId> {
         Severity::Warning => CsSeverity::Warning,
         Severity::Info => CsSeverity::Note,
     };
-    let mut labels = vec![CsLabel::primary(d.primary.span.file, d.primary.span.range()).with_message(&d.primary.message)];
+    let mut labels =
+        vec![CsLabel::primary(d.primary.span.file, d.primary.span.range()).with_message(&d.primary.message)];
     for l in &d.labels {
         labels.push(CsLabel::secondary(l.span.file, l.span.range()).with_message(&l.message));
     }

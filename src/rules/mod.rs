@@ -56,19 +56,45 @@ pub struct Rule {
 
 /// Every rule, sorted by code.
 pub static RULES: &[Rule] = &[
-    Rule { meta: &lnt::parse_error::META, check: lnt::parse_error::check },
-    Rule { meta: &nginx::include_not_found::META, check: nginx::include_not_found::check },
-    Rule { meta: &nginx::directive_not_allowed_here::META, check: nginx::directive_not_allowed_here::check },
-    Rule { meta: &nginx::invalid_argument_count::META, check: nginx::invalid_argument_count::check },
-    Rule { meta: &nginx::unknown_directive::META, check: nginx::unknown_directive::check },
-    Rule { meta: &nginx::upstream_host_not_found::META, check: nginx::upstream_host_not_found::check },
-    Rule { meta: &nginx::block_directive_mismatch::META, check: nginx::block_directive_mismatch::check },
-    Rule { meta: &nginx::include_cycle::META, check: nginx::include_cycle::check },
+    Rule {
+        meta: &lnt::parse_error::META,
+        check: lnt::parse_error::check,
+    },
+    Rule {
+        meta: &nginx::include_not_found::META,
+        check: nginx::include_not_found::check,
+    },
+    Rule {
+        meta: &nginx::directive_not_allowed_here::META,
+        check: nginx::directive_not_allowed_here::check,
+    },
+    Rule {
+        meta: &nginx::invalid_argument_count::META,
+        check: nginx::invalid_argument_count::check,
+    },
+    Rule {
+        meta: &nginx::unknown_directive::META,
+        check: nginx::unknown_directive::check,
+    },
+    Rule {
+        meta: &nginx::upstream_host_not_found::META,
+        check: nginx::upstream_host_not_found::check,
+    },
+    Rule {
+        meta: &nginx::block_directive_mismatch::META,
+        check: nginx::block_directive_mismatch::check,
+    },
+    Rule {
+        meta: &nginx::include_cycle::META,
+        check: nginx::include_cycle::check,
+    },
 ];
 
 /// Find a rule by code or name (case-insensitive code).
 pub fn find(key: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.meta.code.eq_ignore_ascii_case(key) || r.meta.name == key)
+    RULES
+        .iter()
+        .find(|r| r.meta.code.eq_ignore_ascii_case(key) || r.meta.name == key)
 }
 
 /// What a rule sees, and where it reports.
@@ -81,7 +107,12 @@ pub struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     pub fn new(db: &'a SourceDb, model: &'a Deployment, meta: &'static RuleMeta) -> Checker<'a> {
-        Checker { db, model, meta, out: Vec::new() }
+        Checker {
+            db,
+            model,
+            meta,
+            out: Vec::new(),
+        }
     }
 
     /// Start a diagnostic of the current rule at `span`.
@@ -91,7 +122,10 @@ impl<'a> Checker<'a> {
             name: self.meta.name,
             severity: self.meta.severity,
             message: message.into(),
-            primary: Label { span, message: label.into() },
+            primary: Label {
+                span,
+                message: label.into(),
+            },
             labels: Vec::new(),
             notes: Vec::new(),
             help: None,

@@ -17,9 +17,15 @@ pub const META: RuleMeta = RuleMeta {
 pub fn check(cx: &mut Checker) {
     for (file, e) in &cx.model.nginx.syntax_errors {
         let path = &cx.db.get(*file).display;
-        let line = e.line.unwrap_or_else(|| cx.db.get(*file).line_col(e.span.start as usize).0 as u32);
+        let line = e
+            .line
+            .unwrap_or_else(|| cx.db.get(*file).line_col(e.span.start as usize).0 as u32);
         let d = cx
-            .diagnostic(e.span, "nginx stops reading here", format!("nginx syntax error: {}", e.message))
+            .diagnostic(
+                e.span,
+                "nginx stops reading here",
+                format!("nginx syntax error: {}", e.message),
+            )
             .with_note(format!("`nginx -t` says: {} in {}:{}", e.message, path, line))
             .with_note("nginx refuses to start or reload with this file, so every site it serves is down")
             .with_help("run `lint502 parse FILE` to see how lint502 (and nginx) read the statements before this point");

@@ -20,7 +20,10 @@ pub fn check(cx: &mut Checker) {
     for p in &cx.model.nginx.problems {
         let (message, label) = match p.kind {
             ProblemKind::NotTerminated => (
-                format!("\"{}\" is followed by \"{{\", expected \";\" (it takes no block)", p.name),
+                format!(
+                    "\"{}\" is followed by \"{{\", expected \";\" (it takes no block)",
+                    p.name
+                ),
                 "a `;` is missing before this block",
             ),
             ProblemKind::NoOpeningBrace => (

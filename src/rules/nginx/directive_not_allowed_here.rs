@@ -17,12 +17,25 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(cx: &mut Checker) {
     for p in &cx.model.nginx.problems {
-        let ProblemKind::NotAllowed { allowed } = &p.kind else { continue };
-        let places = if allowed.is_empty() { "no block lint502 knows".to_string() } else { allowed.join(", ") };
+        let ProblemKind::NotAllowed { allowed } = &p.kind else {
+            continue;
+        };
+        let places = if allowed.is_empty() {
+            "no block lint502 knows".to_string()
+        } else {
+            allowed.join(", ")
+        };
         let d = cx
-            .diagnostic(p.span, format!("in {}", p.context), format!("\"{}\" is not allowed in {}, expected in {}", p.name, p.context, places))
+            .diagnostic(
+                p.span,
+                format!("in {}", p.context),
+                format!("\"{}\" is not allowed in {}, expected in {}", p.name, p.context, places),
+            )
             .with_note(format!("`nginx -t` says: {}", p.nginx_message()))
-            .with_help(format!("move it into a {} block", allowed.first().copied().unwrap_or("suitable")));
+            .with_help(format!(
+                "move it into a {} block",
+                allowed.first().copied().unwrap_or("suitable")
+            ));
         cx.report(d);
     }
 }

@@ -21,14 +21,24 @@ pub fn check(cx: &mut Checker) {
             IncludeProblem::Missing { span, value, looked_at } => {
                 let shown = crate::source::display_path(looked_at);
                 let d = cx
-                    .diagnostic(*span, format!("nginx looks for {shown}"), format!("included file \"{value}\" does not exist"))
-                    .with_note(format!("`nginx -t` says: open() \"{value}\" failed (2: No such file or directory)"))
+                    .diagnostic(
+                        *span,
+                        format!("nginx looks for {shown}"),
+                        format!("included file \"{value}\" does not exist"),
+                    )
+                    .with_note(format!(
+                        "`nginx -t` says: open() \"{value}\" failed (2: No such file or directory)"
+                    ))
                     .with_help("add the file, fix the path, or use a glob (nginx accepts a glob that matches nothing)");
                 cx.report(d);
             }
             IncludeProblem::Unreadable { span, path, error } => {
                 let shown = crate::source::display_path(path);
-                let d = cx.diagnostic(*span, format!("cannot read {shown}"), format!("included file cannot be read: {error}"));
+                let d = cx.diagnostic(
+                    *span,
+                    format!("cannot read {shown}"),
+                    format!("included file cannot be read: {error}"),
+                );
                 cx.report(d);
             }
             _ => {}

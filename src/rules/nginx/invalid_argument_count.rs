@@ -17,12 +17,18 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(cx: &mut Checker) {
     for p in &cx.model.nginx.problems {
-        let ProblemKind::InvalidArgs { given, expected } = &p.kind else { continue };
+        let ProblemKind::InvalidArgs { given, expected } = &p.kind else {
+            continue;
+        };
         let d = cx
             .diagnostic(
                 p.statement,
                 format!("{given} argument{}", if *given == 1 { "" } else { "s" }),
-                format!("\"{}\" has {given} argument{}, expected {expected}", p.name, if *given == 1 { "" } else { "s" }),
+                format!(
+                    "\"{}\" has {given} argument{}, expected {expected}",
+                    p.name,
+                    if *given == 1 { "" } else { "s" }
+                ),
             )
             .with_note(format!("`nginx -t` says: {}", p.nginx_message()))
             .with_help("a value with spaces must be quoted; a missing `;` merges two directives into one");

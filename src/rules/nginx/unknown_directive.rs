@@ -17,7 +17,27 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(cx: &mut Checker) {
     for p in &cx.model.nginx.problems {
-        let ProblemKind::Unknown { suggestion } = &p.kind else { continue };
+        if let ProblemKind::Removed(r) = &p.kind {
+            let d = cx
+                .diagnostic(
+                    p.span,
+                    format!("removed in nginx {}", r.removed_in),
+                    format!(
+                        "\"{}\" was removed in nginx {}, expected a directive current nginx knows",
+                        p.name, r.removed_in
+                    ),
+                )
+                .with_note(format!(
+                    "nginx {} and later refuse to start: unknown directive \"{}\"; older versions accept it",
+                    r.removed_in, p.name
+                ))
+                .with_help(r.advice);
+            cx.report(d);
+            continue;
+        }
+        let ProblemKind::Unknown { suggestion } = &p.kind else {
+            continue;
+        };
         let mut d = cx
             .diagnostic(p.span, "unknown directive", format!("unknown directive \"{}\", expected a directive of nginx or a loaded module", p.name))
             .with_note(format!(

@@ -33,7 +33,9 @@ pub fn check(cx: &mut Checker) {
         if t.location.is_none() || t.port.is_some() {
             continue;
         }
-        let TargetKind::Direct(Endpoint::Tcp { host, .. }) = &t.kind else { continue };
+        let TargetKind::Direct(Endpoint::Tcp { host, .. }) = &t.kind else {
+            continue;
+        };
         if !looks_like_upstream_name(host) {
             continue;
         }
@@ -44,7 +46,12 @@ pub fn check(cx: &mut Checker) {
             .map(|u| (crate::model::nginx::edit_distance(&u.name, host), u))
             .filter(|(d, _)| *d <= 3)
             .min_by_key(|(d, u)| (*d, u.name.clone()));
-        let known: Vec<&str> = nginx.upstreams.iter().filter(|u| !u.stream).map(|u| u.name.as_str()).collect();
+        let known: Vec<&str> = nginx
+            .upstreams
+            .iter()
+            .filter(|u| !u.stream)
+            .map(|u| u.name.as_str())
+            .collect();
         let expected = if known.is_empty() {
             "an upstream block of that name or a host with a port".to_string()
         } else {
@@ -56,9 +63,13 @@ pub fn check(cx: &mut Checker) {
                 "`nginx -t` says: host not found in upstream \"{host}\" — nginx resolves the name at startup and refuses to start or reload"
             ));
         if let Some((_, u)) = near {
-            d = d.with_label(u.name_span, "did you mean this upstream?").with_help(format!("use `{}` as in the upstream block", u.name));
+            d = d
+                .with_label(u.name_span, "did you mean this upstream?")
+                .with_help(format!("use `{}` as in the upstream block", u.name));
         } else {
-            d = d.with_help(format!("define `upstream {host} {{ server 127.0.0.1:8000; }}` in http, or write the address with its port"));
+            d = d.with_help(format!(
+                "define `upstream {host} {{ server 127.0.0.1:8000; }}` in http, or write the address with its port"
+            ));
         }
         cx.report(d);
     }
