@@ -47,6 +47,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
         errors.push(WalkError {
             path: path.clone(),
             message: message.clone(),
+            fatal: true,
         });
     }
     let deployment = Deployment { nginx };

@@ -197,7 +197,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Format::Json => println!("{}", report::json::render(&out.db, &out.diagnostics, summary)),
     }
     let threshold = Severity::parse(&args.fail_on).unwrap_or(Severity::Error);
-    if !out.errors.is_empty() && out.diagnostics.iter().all(|d| d.severity < threshold) {
+    if out.errors.iter().any(|e| e.fatal) && out.diagnostics.iter().all(|d| d.severity < threshold) {
         // An unreadable file is never a clean run.
         return ExitCode::from(2);
     }

@@ -47,6 +47,9 @@ pub struct Found {
 pub struct WalkError {
     pub path: PathBuf,
     pub message: String,
+    /// Whether the run can no longer be called clean (an unreadable file).
+    /// A symlink loop is reported but not fatal: nothing was left unread.
+    pub fatal: bool,
 }
 
 const SKIP_DIRS: &[&str] = &[
@@ -80,6 +83,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<WalkError>) {
                 None => errors.push(WalkError {
                     path: root.clone(),
                     message: "not a file lint502 recognises (nginx configuration)".into(),
+                    fatal: true,
                 }),
             }
             continue;
@@ -88,6 +92,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<WalkError>) {
             errors.push(WalkError {
                 path: root.clone(),
                 message: "no such file or directory".into(),
+                fatal: true,
             });
             continue;
         }
@@ -106,12 +111,17 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<WalkError>) {
                 Ok(_) => {}
                 Err(err) => {
                     let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
-                    let message = if err.loop_ancestor().is_some() {
+                    let is_loop = err.loop_ancestor().is_some();
+                    let message = if is_loop {
                         "symlink loop: this folder links back to one of its parents; not followed".to_string()
                     } else {
                         err.io_error().map(|e| e.to_string()).unwrap_or_else(|| err.to_string())
                     };
-                    errors.push(WalkError { path, message });
+                    errors.push(WalkError {
+                        path,
+                        message,
+                        fatal: !is_loop,
+                    });
                 }
             }
         }

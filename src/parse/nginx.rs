@@ -17,6 +17,12 @@ struct NginxGrammar;
 /// ngx_conf_file.c); a token that does not fit is `too long parameter`.
 pub const NGX_CONF_BUFFER: usize = 4096;
 
+/// Blocks nested deeper than this stop the parse with lint502's own error.
+/// nginx has no limit of its own (each level is a C stack frame), real
+/// configurations nest a handful of levels, and the tree must stay shallow
+/// enough for recursive walks, drops and JSON output.
+pub const MAX_NESTING: usize = 256;
+
 /// Block directives whose bodies nginx hands to a custom handler
 /// (`cf->handler`), not to the directive table: inside them a `{` is
 /// `unexpected "{"`. From `cf->handler = …` in nginx's sources
@@ -426,6 +432,16 @@ impl<'t> Builder<'t> {
                 self.fail(s, s, "unexpected \"{\"".into(), None);
                 return;
             }
+            if self.stack.len() >= MAX_NESTING {
+                let s = ts.start();
+                self.fail(
+                    s,
+                    s,
+                    format!("blocks nest deeper than {MAX_NESTING} levels; lint502 stops reading here"),
+                    None,
+                );
+                return;
+            }
             self.stack.push((d, Vec::new()));
         }
     }
@@ -579,5 +595,107 @@ impl<'t> Builder<'t> {
             comments: self.comments,
             error: self.error.map(|(_, e)| e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(String, Option<char>)> {
+        let f = parse(FileId(0), text);
+        assert!(f.error.is_none(), "{:?}", f.error);
+        let d = &f.directives[0];
+        std::iter::once(&d.name)
+            .chain(&d.args)
+            .map(|w| (w.value.clone(), w.quote))
+            .collect()
+    }
+
+    fn error(text: &str) -> String {
+        parse(FileId(0), text).error.map(|e| e.message).unwrap_or_default()
+    }
+
+    #[test]
+    fn words_follow_nginx_tokenizer() {
+        assert_eq!(words("a b;"), [("a".into(), None), ("b".into(), None)]);
+        // `#` inside a word, `}` inside a word, `${` keeps its brace.
+        assert_eq!(words("server_name a#b;")[1].0, "a#b");
+        assert_eq!(words("return 200 ok};")[2].0, "ok}");
+        assert_eq!(words("set $a ${b}c;")[2].0, "${b}c");
+        // Quotes, and a `)` right after a closing quote starts a new word.
+        assert_eq!(
+            words("if ($a = \"b\") {}")[3..],
+            [("b".into(), Some('"')), (")".into(), None)]
+        );
+        // nginx's unescaping: \" \' \\ drop the backslash, \t \n \r become
+        // control characters, anything else keeps both bytes.
+        assert_eq!(words("x \"a\\\"b\\tc\\qd\";")[1].0, "a\"b\tc\\qd");
+        assert_eq!(words("x a\\;b;")[1].0, "a\\;b");
+        assert_eq!(words("x '';")[1], ("".into(), Some('\'')));
+    }
+
+    #[test]
+    fn spans_cover_words_and_statements() {
+        let f = parse(FileId(0), "  listen \"80\";\n");
+        let d = &f.directives[0];
+        assert_eq!((d.name.span.start, d.name.span.end), (2, 8));
+        assert_eq!((d.args[0].span.start, d.args[0].span.end), (9, 13));
+        assert_eq!((d.span.start, d.span.end), (2, 14));
+    }
+
+    #[test]
+    fn blocks_nest_and_comments_are_kept() {
+        let f = parse(FileId(0), "http { # c1\n server { listen 80; } }\n# c2\n");
+        assert_eq!(f.directives[0].children()[0].children()[0].name(), "listen");
+        let comments: Vec<&str> = f.comments.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(comments, [" c1", " c2"]);
+    }
+
+    #[test]
+    fn nginx_error_messages() {
+        assert_eq!(error("return 200 \"left\"-quote;"), "unexpected \"-\"");
+        assert_eq!(error("a {\n b ok }"), "unexpected \"}\"");
+        assert_eq!(error("a {\n"), "unexpected end of file, expecting \"}\"");
+        assert_eq!(error("a;\n}"), "unexpected \"}\"");
+        assert_eq!(error("a b"), "unexpected end of file, expecting \";\" or \"}\"");
+        assert_eq!(error(";"), "unexpected \";\"");
+        assert_eq!(error("{"), "unexpected \"{\"");
+        assert_eq!(error("types { text/html html; { }"), "unexpected \"{\"");
+        assert_eq!(error("x \"abc"), "unexpected end of file, expecting \";\" or \"}\"");
+    }
+
+    #[test]
+    fn lua_blocks_are_raw() {
+        let text = "content_by_lua_block {\n  ngx.say(\"}{\") -- }\n  local t = { [[ } ]] }\n}\nlisten 80;\n";
+        let f = parse(FileId(0), text);
+        assert!(f.error.is_none(), "{:?}", f.error);
+        assert_eq!(f.directives.len(), 2);
+        let Some(Block { body: Body::Raw(s), .. }) = &f.directives[0].block else {
+            panic!("raw body")
+        };
+        assert!(text[s.range()].contains("local t"));
+        assert_eq!(
+            error("content_by_lua_block {\n  local t = {\n"),
+            "unexpected end of file, expecting terminating characters for lua code block"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_does_not_exhaust_the_stack() {
+        let n = 100_000;
+        let text = "a {".repeat(n) + &"}".repeat(n);
+        let f = parse(FileId(0), &text);
+        let e = f.error.expect("nesting limit");
+        assert_eq!(
+            e.message,
+            format!("blocks nest deeper than {MAX_NESTING} levels; lint502 stops reading here")
+        );
+        assert_eq!(e.span.start as usize, 3 * MAX_NESTING + 2);
+        let ok = "a {".repeat(MAX_NESTING) + &"}".repeat(MAX_NESTING);
+        assert!(parse(FileId(0), &ok).error.is_none());
+        let lua = format!("content_by_lua_block {{{}{}}}", "{".repeat(n), "}".repeat(n));
+        let f = parse(FileId(0), &lua);
+        assert!(f.error.is_none(), "{:?}", f.error);
     }
 }
