@@ -30,7 +30,7 @@ fn settings_inherit_http_server_location_through_includes() {
         "nginx/conf.d/app.conf",
         "server {\n    listen 80;\n    server_name example.com www.example.com;\n    proxy_connect_timeout 5s;\n    location / {\n        include snippets/headers.conf;\n        proxy_pass http://127.0.0.1:8000;\n    }\n    location /slow {\n        proxy_read_timeout 300s;\n        proxy_pass http://unix:/run/app.sock:/slow;\n    }\n}\n",
     );
-    let out = check(&[dir.clone()], &Options::default());
+    let out = check(std::slice::from_ref(&dir), &Options::default());
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let m = &out.deployment.nginx;
     assert_eq!(m.servers.len(), 1);
@@ -77,7 +77,7 @@ fn targets_resolve_to_upstreams_and_endpoints() {
         "nginx/sites-available/app.conf",
         "server {\n    location / { proxy_pass http://backend; }\n    location /s { proxy_pass https://api.example.com/v1/; }\n    location /u { uwsgi_pass unix:/run/uwsgi.sock; }\n    location /v { proxy_pass http://$upstream_host; }\n    location /g { grpc_pass grpc://127.0.0.1:50051; }\n    location /f { fastcgi_pass 127.0.0.1:9000; }\n}\nupstream backend {\n    server 127.0.0.1:8000;\n    server unix:/run/gunicorn.sock;\n    server [::1]:8001;\n}\n",
     );
-    let out = check(&[dir.clone()], &Options::default());
+    let out = check(std::slice::from_ref(&dir), &Options::default());
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let m = &out.deployment.nginx;
     let kinds: Vec<&TargetKind> = m.targets.iter().map(|t| &t.kind).collect();
@@ -144,7 +144,7 @@ fn absolute_includes_map_to_the_folder_that_plays_etc_nginx() {
         "deploy/nginx/sites-enabled/app",
         "server {\n    include /etc/nginx/snippets/missing.conf;\n}\n",
     );
-    let out = check(&[dir.clone()], &Options::default());
+    let out = check(std::slice::from_ref(&dir), &Options::default());
     let m = &out.deployment.nginx;
     assert_eq!(m.prefix_map.len(), 1, "{:?}", m.prefix_map);
     assert!(m.prefix_map[0].1.ends_with("deploy"), "{:?}", m.prefix_map);
