@@ -340,7 +340,24 @@ impl Table {
         let same: Vec<&Command> = cmds.iter().filter(|c| c.module_type == cx.module_type).collect();
         let family: Vec<&Command> = if same.is_empty() { cmds.iter().collect() } else { same };
         let mut places: Vec<&'static str> = family.into_iter().flat_map(allowed_places).collect();
-        places.sort_unstable();
+        // The usual home first: server, location, http, … (`if` blocks last).
+        const ORDER: &[&str] = &[
+            "server",
+            "location",
+            "http",
+            "upstream",
+            "main",
+            "events",
+            "stream",
+            "stream server",
+            "stream upstream",
+            "mail",
+            "mail server",
+            "limit_except",
+            "if in server",
+            "if in location",
+        ];
+        places.sort_by_key(|p| ORDER.iter().position(|o| o == p).unwrap_or(ORDER.len()));
         places.dedup();
         Verdict::NotAllowed(places)
     }

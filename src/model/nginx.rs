@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::discover::MAX_FILE_SIZE;
-use crate::model::directives::{Context, Ending, Table, Verdict, child_context};
+use crate::model::directives::{Context, Ending, ModuleType, Table, Verdict, child_context};
 use crate::parse::SyntaxError;
 use crate::parse::nginx::{self, Body, Directive, HANDLER_BLOCKS};
 use crate::source::{FileId, SourceDb, SourceFile, Span};
 
-/// Includes nest at most this deep (nginx has no limit; a cycle would never
-/// end, so lint502 stops and reports it).
-pub const MAX_INCLUDE_DEPTH: usize = 64;
+/// Includes nest at most this deep. nginx has no limit of its own: each level
+/// holds a file descriptor, so the process's open-file limit (often 1024)
+/// ends a runaway chain; lint502 stops well before that.
+pub const MAX_INCLUDE_DEPTH: usize = 200;
 /// At most this many nginx files are read in one run (include bombs).
 pub const MAX_NGINX_FILES: usize = 10_000;
 /// A configuration whose includes expand to more statements than this is
@@ -190,6 +191,10 @@ pub struct Upstream {
     pub name_span: Span,
     pub servers: Vec<UpstreamServer>,
     pub stream: bool,
+    /// The nginx instance it belongs to: the configuration prefix its file
+    /// was read under. A repository may hold several deployments; names
+    /// resolve within one.
+    pub group: PathBuf,
 }
 
 /// Where a `*_pass` sends requests.
@@ -216,6 +221,8 @@ pub struct Target {
     pub port: Option<u16>,
     /// Resolved once all upstreams are known.
     pub kind: TargetKind,
+    /// The nginx instance it belongs to (see [`Upstream::group`]).
+    pub group: PathBuf,
 }
 
 #[derive(Debug, Default)]
@@ -412,10 +419,22 @@ impl Builder {
     /// that plays /etc/nginx when one was found, else the parent of a
     /// `sites-*`/`conf.d`/`snippets` folder, else the file's own folder.
     fn site_prefix(&self, db: &SourceDb, id: FileId) -> PathBuf {
+        let path = &db.get(id).path;
+        // The nearest folder above the file that looks like an nginx prefix
+        // (holds nginx.conf, mime.types, conf.d/, snippets/ or sites-*/): a
+        // repository may hold several deployments, each with its own.
+        for dir in path.ancestors().skip(1).take(3) {
+            let looks = ["nginx.conf", "mime.types"].iter().any(|f| dir.join(f).is_file())
+                || ["conf.d", "snippets", "sites-available", "sites-enabled"]
+                    .iter()
+                    .any(|d| dir.join(d).is_dir());
+            if looks {
+                return dir.to_path_buf();
+            }
+        }
         if let Some(dir) = self.map_path("/etc/nginx", Path::new("")) {
             return dir;
         }
-        let path = &db.get(id).path;
         let dir = path.parent().unwrap_or(Path::new("."));
         let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if matches!(name, "sites-available" | "sites-enabled" | "conf.d" | "snippets") {
@@ -475,8 +494,21 @@ impl Builder {
                     if hits.is_empty() {
                         continue;
                     }
+                    // Vote for the most specific root: `/etc` → `repo` found
+                    // through `nginx/conf.d/x.conf` is really `/etc/nginx` →
+                    // `repo/nginx` (so `/etc/letsencrypt/…` stays outside).
+                    // The last two components stay in the rest.
+                    let extra: Vec<Component> = comps[k..comps.len().saturating_sub(2).max(k)].to_vec();
+                    let mut root = root;
+                    for e in &extra {
+                        root.push(e);
+                    }
                     for c in hits {
-                        *votes.entry((root.clone(), c.clone())).or_default() += 1;
+                        let mut dir = c.clone();
+                        for e in &extra {
+                            dir.push(e);
+                        }
+                        *votes.entry((root.clone(), dir)).or_default() += 1;
                     }
                     break;
                 }
@@ -698,16 +730,22 @@ impl Builder {
     /// Targets name upstreams that may be defined anywhere in `http`, before
     /// or after the server that uses them.
     fn resolve_targets(&mut self) {
-        let by_name: HashMap<(&str, bool), usize> = self
+        let by_name: HashMap<(&Path, &str, bool), usize> = self
             .model
             .upstreams
             .iter()
             .enumerate()
-            .map(|(i, u)| ((u.name.as_str(), u.stream), i))
+            .map(|(i, u)| ((u.group.as_path(), u.name.as_str(), u.stream), i))
             .collect();
         for t in &mut self.model.targets {
+            // `upstream backend` + `proxy_pass http://backend:8000` is not a
+            // reference to the upstream (nginx: `upstream "backend" may not
+            // have port 8000`), so only port-less names resolve.
+            if t.port.is_some() {
+                continue;
+            }
             let stream = t.location.is_none() && t.directive == "proxy_pass" && t.scheme.is_none();
-            if let Some(i) = by_name.get(&(t.host.as_str(), stream)) {
+            if let Some(i) = by_name.get(&(t.group.as_path(), t.host.as_str(), stream)) {
                 t.kind = TargetKind::Upstream(*i);
             }
         }
@@ -891,13 +929,16 @@ impl<'a> Walk<'a> {
                         None => Owner::None,
                     }
                 }
-                (Some(c), "upstream") if c == Context::HTTP || c == Context::STREAM => {
+                // Recorded even where nginx refuses it (NGX002 reports that),
+                // so that its name still resolves and no second error follows.
+                (Some(c), "upstream") if matches!(c.module_type, ModuleType::Http | ModuleType::Stream) => {
                     self.upstreams.push(Upstream {
                         name: d.arg(0).unwrap_or_default().to_owned(),
                         span: d.span,
                         name_span: d.args.first().map(|a| a.span).unwrap_or(d.name.span),
                         servers: Vec::new(),
-                        stream: c == Context::STREAM,
+                        stream: c.module_type == ModuleType::Stream,
+                        group: self.prefix.to_path_buf(),
                     });
                     Owner::Upstream(self.upstreams.len() - 1)
                 }
@@ -947,8 +988,9 @@ impl<'a> Walk<'a> {
                     _ => None,
                 };
                 let is_http = cx.is_some_and(|c| c.module_type == crate::model::directives::ModuleType::Http);
-                self.targets
-                    .push(parse_target(name, &a.value, a.span, location, is_http));
+                let mut t = parse_target(name, &a.value, a.span, location, is_http);
+                t.group = self.prefix.to_path_buf();
+                self.targets.push(t);
             }
             _ => {}
         }
@@ -963,9 +1005,12 @@ pub fn parse_target(directive: &str, value: &str, span: Span, location: Option<u
         Some((s, r)) => (Some(s.to_ascii_lowercase()), r),
         None => (None, value),
     };
+    // Only proxy_pass's http/https schemes carry a default port; nginx says
+    // `no port in upstream` for uwsgi/fastcgi/scgi/grpc_pass without one
+    // (observed with nginx 1.22.1 -t, lints/NGX005.md).
     let default_port = match scheme.as_deref() {
-        Some("http") | Some("grpc") => Some(80),
-        Some("https") | Some("grpcs") => Some(443),
+        Some("http") => Some(80),
+        Some("https") => Some(443),
         _ => None,
     };
     let _ = http;
@@ -979,6 +1024,7 @@ pub fn parse_target(directive: &str, value: &str, span: Span, location: Option<u
         host,
         port,
         kind: TargetKind::Direct(endpoint),
+        group: PathBuf::new(),
     }
 }
 

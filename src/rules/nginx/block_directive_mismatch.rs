@@ -18,24 +18,27 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(cx: &mut Checker) {
     for p in &cx.model.nginx.problems {
-        let (message, label) = match p.kind {
+        let (message, label, help) = match p.kind {
             ProblemKind::NotTerminated => (
                 format!(
                     "\"{}\" is followed by \"{{\", expected \";\" (it takes no block)",
                     p.name
                 ),
                 "a `;` is missing before this block",
+                "end the directive with `;`; if the block belongs to the next directive, its name is missing",
             ),
             ProblemKind::NoOpeningBrace => (
                 format!("\"{}\" ends with \";\", expected a block \"{{ … }}\"", p.name),
                 "this directive needs a block",
+                "replace the `;` with a block `{ … }`",
             ),
             _ => continue,
         };
         let d = cx
             .diagnostic(p.terminator, label, message)
             .with_label(p.span, "directive")
-            .with_note(format!("`nginx -t` says: {}", p.nginx_message()));
+            .with_note(format!("`nginx -t` says: {}", p.nginx_message()))
+            .with_help(help);
         cx.report(d);
     }
 }

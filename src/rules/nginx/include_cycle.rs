@@ -10,7 +10,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "include-cycle",
     group: Group::Correctness,
     severity: Severity::Error,
-    summary: "files include each other in a loop: nginx never finishes reading its configuration",
+    summary: "files include each other in a loop: nginx crashes or fails with \"Too many open files\"",
     inputs: &[FileKind::Nginx],
     doc: include_str!("../../../lints/NGX007.md"),
 };
@@ -27,7 +27,10 @@ pub fn check(cx: &mut Checker) {
                 for s in chain {
                     d = d.with_label(*s, "included from here");
                 }
-                cx.report(d.with_help("remove one of the includes in the loop"));
+                cx.report(
+                    d.with_note("nginx has no loop check: it reads the files again and again until it runs out of file descriptors (\"Too many open files\") or stack (it crashed with SIGSEGV when observed)")
+                        .with_help("remove one of the includes in the loop"),
+                );
             }
             IncludeProblem::TooDeep { span } => {
                 let d = cx.diagnostic(

@@ -1,9 +1,10 @@
-//! NGX005: `proxy_pass` (or uwsgi/fastcgi/grpc/scgi_pass) to a bare name that
-//! is neither an `upstream` block nor a host with a port.
+//! NGX005: a `*_pass` target nginx cannot resolve when it loads the
+//! configuration: a bare name that is no `upstream` (`proxy_pass`), or a host
+//! without a port (`uwsgi_pass`, `fastcgi_pass`, `scgi_pass`, `grpc_pass`).
 
 use crate::diagnostic::Severity;
 use crate::discover::FileKind;
-use crate::model::nginx::{Endpoint, TargetKind};
+use crate::model::nginx::{Endpoint, Target, TargetKind, Upstream};
 use crate::rules::{Checker, Group, RuleMeta};
 
 pub const META: RuleMeta = RuleMeta {
@@ -11,7 +12,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "upstream-host-not-found",
     group: Group::Correctness,
     severity: Severity::Error,
-    summary: "`proxy_pass` names neither an `upstream` nor a host with a port: nginx refuses to start",
+    summary: "a `*_pass` names neither an `upstream` nor a host with a port: nginx refuses to start",
     inputs: &[FileKind::Nginx],
     doc: include_str!("../../../lints/NGX005.md"),
 };
@@ -27,40 +28,52 @@ fn looks_like_upstream_name(host: &str) -> bool {
         && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// What nginx says about this target, if it refuses it.
+fn nginx_error(t: &Target) -> Option<String> {
+    let TargetKind::Direct(Endpoint::Tcp { host, .. }) = &t.kind else {
+        return None;
+    };
+    if t.location.is_none() || t.port.is_some() {
+        return None;
+    }
+    if t.directive == "proxy_pass" {
+        // http/https carry a default port; nginx resolves the name at start.
+        return looks_like_upstream_name(host).then(|| format!("host not found in upstream \"{host}\""));
+    }
+    Some(format!("no port in upstream \"{host}\""))
+}
+
 pub fn check(cx: &mut Checker) {
     let nginx = &cx.model.nginx;
     for t in &nginx.targets {
-        if t.location.is_none() || t.port.is_some() {
-            continue;
-        }
-        let TargetKind::Direct(Endpoint::Tcp { host, .. }) = &t.kind else {
-            continue;
-        };
-        if !looks_like_upstream_name(host) {
-            continue;
-        }
-        let near = nginx
+        let Some(nginx_says) = nginx_error(t) else { continue };
+        let host = &t.host;
+        let same: Vec<&Upstream> = nginx
             .upstreams
             .iter()
-            .filter(|u| !u.stream)
-            .map(|u| (crate::model::nginx::edit_distance(&u.name, host), u))
+            .filter(|u| !u.stream && u.group == t.group)
+            .collect();
+        let near = same
+            .iter()
+            .map(|u| (crate::model::nginx::edit_distance(&u.name, host), *u))
             .filter(|(d, _)| *d <= 3)
             .min_by_key(|(d, u)| (*d, u.name.clone()));
-        let known: Vec<&str> = nginx
-            .upstreams
-            .iter()
-            .filter(|u| !u.stream)
-            .map(|u| u.name.as_str())
-            .collect();
+        let mut known: Vec<&str> = same.iter().map(|u| u.name.as_str()).collect();
+        known.sort_unstable();
+        known.dedup();
         let expected = if known.is_empty() {
             "an upstream block of that name or a host with a port".to_string()
         } else {
             format!("one of the upstreams ({}) or a host with a port", known.join(", "))
         };
         let mut d = cx
-            .diagnostic(t.span, "no upstream has this name", format!("{} sends to \"{host}\", which is not an upstream, expected {expected}", t.directive))
+            .diagnostic(
+                t.span,
+                "no upstream has this name",
+                format!("{} sends to \"{host}\", which is not an upstream, expected {expected}", t.directive),
+            )
             .with_note(format!(
-                "`nginx -t` says: host not found in upstream \"{host}\" — nginx resolves the name at startup and refuses to start or reload"
+                "`nginx -t` says: {nginx_says} — nginx checks this when it loads the configuration and refuses to start or reload"
             ));
         if let Some((_, u)) = near {
             d = d
