@@ -699,3 +699,54 @@ mod tests {
         assert!(f.error.is_none(), "{:?}", f.error);
     }
 }
+
+#[cfg(test)]
+mod never_rejects {
+    use super::*;
+
+    /// The grammar must accept every input (errors are tokens, turned into
+    /// nginx's messages by the builder): feed it random strings over the
+    /// bytes that matter to nginx's reader.
+    #[test]
+    fn random_inputs_never_hit_the_internal_error() {
+        const ALPHABET: &[&str] = &[
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            ";",
+            "{",
+            "}",
+            "#",
+            "\"",
+            "'",
+            "\\",
+            "$",
+            ")",
+            "(",
+            "a",
+            "_by_lua_block",
+            "content_by_lua_block",
+            "--",
+            "[[",
+            "]]",
+            "[=[",
+            "é",
+            "\u{1A}",
+        ];
+        let mut seed: u64 = 0x5eed;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (seed >> 59) as usize + 1;
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(ALPHABET[(seed >> 33) as usize % ALPHABET.len()]);
+            }
+            let f = parse(FileId(0), &text);
+            if let Some(e) = f.error {
+                assert!(!e.message.starts_with("internal"), "{text:?}: {}", e.message);
+            }
+        }
+    }
+}
