@@ -293,7 +293,7 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
             context: "main",
         });
         b.covered.insert(id);
-        b.walk_root(id, Context::MAIN, &prefix);
+        b.walk_root(id, Some(Context::MAIN), &prefix);
     }
     for &id in &ids {
         if b.covered.contains(&id) {
@@ -308,7 +308,7 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
                 context: "http",
             });
             b.covered.insert(id);
-            b.walk_root(id, Context::HTTP, &prefix);
+            b.walk_root(id, Some(Context::HTTP), &prefix);
         }
     }
     for &id in &ids {
@@ -329,7 +329,7 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
             context: best.describe(),
         });
         b.covered.insert(id);
-        b.walk_root(id, best, &prefix);
+        b.walk_root(id, Some(best), &prefix);
     }
     b.resolve_targets();
     b.model
@@ -620,23 +620,8 @@ impl Builder {
         }
     }
 
-    fn walk_root(&mut self, id: FileId, cx: Context, prefix: &Path) {
-        let mut w = Walk {
-            asts: &self.asts,
-            resolved: &self.resolved,
-            prefix,
-            problems: Vec::new(),
-            include_problems: Vec::new(),
-            included: Vec::new(),
-            servers: Vec::new(),
-            locations: Vec::new(),
-            upstreams: Vec::new(),
-            targets: Vec::new(),
-            stack: vec![(id, Span::default())],
-            expanded: 0,
-        };
-        let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
-        w.level(items, Some(cx), &Settings::new(), 0, Owner::None);
+    fn walk_root(&mut self, id: FileId, cx: Option<Context>, prefix: &Path) {
+        let w = Walk::run(&self.asts, &self.resolved, prefix, id, cx);
         let Walk {
             problems,
             include_problems,
@@ -705,22 +690,7 @@ impl Builder {
     }
 
     fn count_not_allowed(&self, id: FileId, cx: Context, prefix: &Path) -> usize {
-        let mut w = Walk {
-            asts: &self.asts,
-            resolved: &self.resolved,
-            prefix,
-            problems: Vec::new(),
-            include_problems: Vec::new(),
-            included: Vec::new(),
-            servers: Vec::new(),
-            locations: Vec::new(),
-            upstreams: Vec::new(),
-            targets: Vec::new(),
-            stack: vec![(id, Span::default())],
-            expanded: 0,
-        };
-        let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
-        w.level(items, Some(cx), &Settings::new(), 0, Owner::None);
+        let w = Walk::run(&self.asts, &self.resolved, prefix, id, Some(cx));
         w.problems
             .iter()
             .filter(|p| matches!(p.kind, ProblemKind::NotAllowed { .. }))
@@ -753,6 +723,33 @@ impl Builder {
 }
 
 impl<'a> Walk<'a> {
+    /// Walk one root file, checking directives in `cx` (None: no checks).
+    fn run(
+        asts: &'a HashMap<FileId, nginx::File>,
+        resolved: &'a HashMap<(Span, PathBuf), Resolved>,
+        prefix: &'a Path,
+        id: FileId,
+        cx: Option<Context>,
+    ) -> Walk<'a> {
+        let mut w = Walk {
+            asts,
+            resolved,
+            prefix,
+            problems: Vec::new(),
+            include_problems: Vec::new(),
+            included: Vec::new(),
+            servers: Vec::new(),
+            locations: Vec::new(),
+            upstreams: Vec::new(),
+            targets: Vec::new(),
+            stack: vec![(id, Span::default())],
+            expanded: 0,
+        };
+        let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
+        w.level(items, cx, &Settings::new(), 0, Owner::None);
+        w
+    }
+
     fn top(&self, id: FileId) -> &'a [Directive] {
         self.asts.get(&id).map(|f| f.directives.as_slice()).unwrap_or(&[])
     }
@@ -1162,27 +1159,7 @@ pub fn check_in_context(db: &mut SourceDb, path: &Path, cx: Option<Context>) -> 
         context: cx.map(|c| c.describe()).unwrap_or("unchecked"),
     });
     b.covered.insert(id);
-    match cx {
-        Some(cx) => b.walk_root(id, cx, &prefix),
-        None => {
-            let mut w = Walk {
-                asts: &b.asts,
-                resolved: &b.resolved,
-                prefix: &prefix,
-                problems: Vec::new(),
-                include_problems: Vec::new(),
-                included: Vec::new(),
-                servers: Vec::new(),
-                locations: Vec::new(),
-                upstreams: Vec::new(),
-                targets: Vec::new(),
-                stack: vec![(id, Span::default())],
-                expanded: 0,
-            };
-            let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
-            w.level(items, None, &Settings::new(), 0, Owner::None);
-        }
-    }
+    b.walk_root(id, cx, &prefix);
     b.resolve_targets();
     Ok(b.model)
 }
