@@ -24,14 +24,48 @@ pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
     Nginx,
+    /// A configuration template (Jinja, Liquid, Go, ERB): found, not checked.
+    Template,
 }
 
 impl FileKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Nginx => "nginx",
+            FileKind::Template => "template",
         }
     }
+}
+
+/// Template markup on one line: `{{ name }}` (Jinja, Liquid, Go, Handlebars),
+/// `{% tag %}` or `<% ruby %>`. nginx's own `${var}` is not a template, and a
+/// Lua table `{{1, 2}}` is not taken for one (the inside must start with a
+/// letter, `.`, `-` or `#`).
+pub fn template_syntax(text: &str) -> Option<&'static str> {
+    for line in text.lines() {
+        if let Some(i) = line.find("{{") {
+            let rest = &line[i + 2..];
+            if let Some(j) = rest.find("}}") {
+                let inner = rest[..j].trim_start();
+                if inner
+                    .starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '.' | '-' | '#' | '/' | '>' | '!'))
+                {
+                    return Some("Jinja/Go/Handlebars");
+                }
+            }
+        }
+        if let Some(i) = line.find("{%")
+            && line[i..].contains("%}")
+        {
+            return Some("Jinja/Liquid");
+        }
+        if let Some(i) = line.find("<%")
+            && line[i..].contains("%>")
+        {
+            return Some("ERB");
+        }
+    }
+    None
 }
 
 #[derive(Debug, Clone)]
@@ -150,22 +184,35 @@ pub fn classify(path: &Path, explicit: bool) -> Option<Found> {
         })
     };
 
-    if name == "nginx.conf" {
-        return nginx("nginx: named nginx.conf".into());
-    }
-    if name.ends_with(".nginx") {
-        return nginx("nginx: *.nginx file".into());
-    }
-    if parent == "sites-available" || parent == "sites-enabled" {
-        return nginx(format!("nginx: in a {parent}/ folder"));
-    }
+    let by_name = if name == "nginx.conf" {
+        Some("nginx: named nginx.conf".to_string())
+    } else if name.ends_with(".nginx") {
+        Some("nginx: *.nginx file".to_string())
+    } else if parent == "sites-available" || parent == "sites-enabled" {
+        Some(format!("nginx: in a {parent}/ folder"))
+    } else {
+        None
+    };
     let is_conf = name.ends_with(".conf");
     let sniff_ext =
         is_conf || name.ends_with(".template") || name.ends_with(".tmpl") || !name.contains('.') || explicit;
-    if !sniff_ext {
+    if by_name.is_none() && !sniff_ext {
         return None;
     }
-    let text = read_head(path)?;
+    // A file taken by name is taken even when its head cannot be read as
+    // text: the loader then reports it on one line.
+    let text = read_head(path);
+    if let Some(kind) = text.as_deref().and_then(template_syntax) {
+        return Some(Found {
+            path: path.to_path_buf(),
+            kind: FileKind::Template,
+            reason: format!("skipped: a {kind} template, not nginx syntax (check the rendered file instead)"),
+        });
+    }
+    if let Some(reason) = by_name {
+        return nginx(reason);
+    }
+    let text = text?;
     let placed = is_conf && (parent == "conf.d" || parent == "snippets" || parents.contains(&"nginx"));
     if placed && !looks_like_other_format(&text) && looks_like_nginx_statements(&text) {
         let place = if parent == "conf.d" || parent == "snippets" {

@@ -199,3 +199,25 @@ fn context_and_unknown_directive_verdicts_match_nginx_t() {
         disagreements.join("\n")
     );
 }
+
+/// Templates (Jinja, Liquid, ERB, consul-template) are recognised and not
+/// parsed as nginx; no real nginx file is taken for a template.
+#[test]
+fn templates_are_recognised_and_nginx_files_are_not() {
+    use lint502::discover::{FileKind, classify};
+    let root = corpus();
+    let mut templated = 0;
+    for e in std::fs::read_dir(root.join("nginx-templated")).expect("nginx-templated") {
+        let path = e.expect("entry").path();
+        let found = classify(&path, true).expect("classified");
+        assert_eq!(found.kind, FileKind::Template, "{}", path.display());
+        templated += 1;
+    }
+    assert_eq!(templated, 25);
+    for e in std::fs::read_dir(root.join("nginx")).expect("nginx") {
+        let path = e.expect("entry").path();
+        if let Some(found) = classify(&path, true) {
+            assert_ne!(found.kind, FileKind::Template, "{}", path.display());
+        }
+    }
+}

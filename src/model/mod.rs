@@ -16,6 +16,7 @@ impl Deployment {
     pub fn has(&self, kind: FileKind) -> bool {
         match kind {
             FileKind::Nginx => !self.nginx.files.is_empty() || !self.nginx.syntax_errors.is_empty(),
+            FileKind::Template => false,
         }
     }
 }
