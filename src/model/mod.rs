@@ -20,3 +20,4 @@ impl Deployment {
         }
     }
 }
+pub mod value;

@@ -1,7 +1,11 @@
 //! Parsers. pest's parse trees never leave this module: each format turns
 //! them into its own spanned AST.
 
+pub mod command;
+pub mod launch;
 pub mod nginx;
+pub mod pm2;
+pub mod python;
 
 /// A syntax error, in the wording of the program that owns the format.
 #[derive(Debug, Clone, PartialEq, Eq)]

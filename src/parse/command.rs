@@ -1,0 +1,1 @@
+//! Server command lines (owned by the command-line work; placeholder).

@@ -1,0 +1,1 @@
+//! Files that launch servers: Procfile, systemd, Dockerfile, compose, supervisor (placeholder).

@@ -1,0 +1,1 @@
+//! PM2 ecosystem files (owned by the PM2 work; placeholder).

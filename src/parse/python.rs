@@ -1,0 +1,1 @@
+//! Python, statically (owned by the gunicorn work; placeholder).
