@@ -1,6 +1,8 @@
 //! The deployment model: what every parsed file says, with spans.
 
 pub mod directives;
+pub mod gunicorn;
+pub mod pm2;
 pub mod nginx;
 
 use crate::discover::FileKind;

@@ -1,0 +1,1 @@
+//! Gunicorn settings (owned by the gunicorn work; placeholder).

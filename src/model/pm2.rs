@@ -1,0 +1,1 @@
+//! PM2 apps (owned by the PM2 work; placeholder).
