@@ -24,6 +24,10 @@ pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
     Nginx,
+    /// A PM2 ecosystem file (`.js`/`.cjs`/`.mjs`, `.json`/`.json5`, `.yaml`/`.yml`).
+    Pm2,
+    /// A Gunicorn configuration file (Python, read statically).
+    Gunicorn,
     /// A configuration template (Jinja, Liquid, Go, ERB): found, not checked.
     Template,
 }
@@ -32,6 +36,8 @@ impl FileKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Nginx => "nginx",
+            FileKind::Pm2 => "pm2",
+            FileKind::Gunicorn => "gunicorn",
             FileKind::Template => "template",
         }
     }
@@ -184,6 +190,9 @@ pub fn classify(path: &Path, explicit: bool) -> Option<Found> {
         })
     };
 
+    if let Some(found) = classify_backend(path, name) {
+        return Some(found);
+    }
     let by_name = if name == "nginx.conf" {
         Some("nginx: named nginx.conf".to_string())
     } else if name.ends_with(".nginx") {
@@ -302,6 +311,88 @@ fn top_level_block(text: &str) -> Option<&'static str> {
         }
         if depth < 0 {
             depth = 0;
+        }
+    }
+    None
+}
+
+/// PM2 ecosystem files and Gunicorn configuration files.
+///
+/// PM2: `ecosystem.config.{js,cjs,mjs,json,json5,yaml,yml}`, `ecosystem.{json,yaml,yml}`,
+/// `process.json`, `pm2.{json,yaml,yml}` by name; any other `*.config.{js,cjs,mjs}`
+/// or `.json`/`.json5`/`.yaml`/`.yml` when its head declares `apps` and a
+/// `script` (what PM2 requires of an app).
+/// Gunicorn: `gunicorn.conf.py`, `gunicorn_conf.py`, `gunicorn_config.py`,
+/// `gunicorn.config.py`, `config/gunicorn.py`, and any `gunicorn*.py` whose
+/// head assigns `bind`, `workers` or `worker_class` at the top level.
+fn classify_backend(path: &Path, name: &str) -> Option<Found> {
+    let found = |kind: FileKind, reason: String| {
+        Some(Found {
+            path: path.to_path_buf(),
+            kind,
+            reason,
+        })
+    };
+    let lower = name.to_ascii_lowercase();
+    let pm2_names = [
+        "ecosystem.config.js",
+        "ecosystem.config.cjs",
+        "ecosystem.config.mjs",
+        "ecosystem.config.json",
+        "ecosystem.config.json5",
+        "ecosystem.config.yaml",
+        "ecosystem.config.yml",
+        "ecosystem.json",
+        "ecosystem.yaml",
+        "ecosystem.yml",
+        "process.json",
+        "pm2.json",
+        "pm2.yaml",
+        "pm2.yml",
+    ];
+    if pm2_names.contains(&lower.as_str()) {
+        return found(FileKind::Pm2, format!("pm2: named {name}"));
+    }
+    let gunicorn_names = [
+        "gunicorn.conf.py",
+        "gunicorn_conf.py",
+        "gunicorn_config.py",
+        "gunicorn.config.py",
+    ];
+    let parent = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    if gunicorn_names.contains(&lower.as_str()) || (lower == "gunicorn.py" && parent == "config") {
+        return found(FileKind::Gunicorn, format!("gunicorn: named {name}"));
+    }
+    if lower.starts_with("gunicorn") && lower.ends_with(".py") {
+        let head = read_head(path)?;
+        let assigns = head.lines().any(|l| {
+            let l = l.trim_end();
+            ["bind", "workers", "worker_class"].iter().any(|k| {
+                l.strip_prefix(k)
+                    .is_some_and(|r| r.trim_start().starts_with('=') && !r.trim_start().starts_with("=="))
+            })
+        });
+        return assigns.then(|| Found {
+            path: path.to_path_buf(),
+            kind: FileKind::Gunicorn,
+            reason: "gunicorn: a gunicorn*.py that sets bind/workers/worker_class".into(),
+        });
+    }
+    let js_config = [".config.js", ".config.cjs", ".config.mjs"]
+        .iter()
+        .any(|e| lower.ends_with(e));
+    let data = [".json", ".json5", ".yaml", ".yml"].iter().any(|e| lower.ends_with(e));
+    if js_config || data {
+        let head = read_head(path)?;
+        let apps_key =
+            head.contains("\"apps\"") || head.contains("'apps'") || head.contains("apps:") || head.contains("apps :");
+        let declares_apps = apps_key && head.contains("script") && !lower.starts_with("package");
+        if declares_apps {
+            return found(FileKind::Pm2, "pm2: declares `apps` with a `script`".into());
         }
     }
     None

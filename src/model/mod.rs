@@ -1,9 +1,10 @@
 //! The deployment model: what every parsed file says, with spans.
 
+pub mod address;
 pub mod directives;
 pub mod gunicorn;
-pub mod pm2;
 pub mod nginx;
+pub mod pm2;
 
 use crate::discover::FileKind;
 
@@ -19,6 +20,7 @@ impl Deployment {
         match kind {
             FileKind::Nginx => !self.nginx.files.is_empty() || !self.nginx.syntax_errors.is_empty(),
             FileKind::Template => false,
+            FileKind::Pm2 | FileKind::Gunicorn => false,
         }
     }
 }
