@@ -31,7 +31,10 @@ pub enum Value {
     /// An environment lookup: `process.env.PORT || 3000`,
     /// `os.environ.get("PORT", "8000")`, `${PORT:-8000}`. The value is the
     /// default when the environment does not set it (None: no default).
-    Env { name: String, default: Option<Box<Spanned<Value>>> },
+    Env {
+        name: String,
+        default: Option<Box<Spanned<Value>>>,
+    },
     /// Known in shape but decided at run time on the target machine, e.g.
     /// `multiprocessing.cpu_count() * 2 + 1` (the text, normalised).
     Symbolic(String),
