@@ -50,7 +50,23 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
             fatal: true,
         });
     }
-    let deployment = Deployment { nginx };
+    let of_kind = |k: discover::FileKind| -> Vec<PathBuf> {
+        found.iter().filter(|f| f.kind == k).map(|f| f.path.clone()).collect()
+    };
+    let inputs = crate::model::backend::Inputs {
+        pm2: of_kind(discover::FileKind::Pm2),
+        gunicorn: of_kind(discover::FileKind::Gunicorn),
+        launch: of_kind(discover::FileKind::Launch),
+    };
+    let backends = crate::model::backend::build(&mut db, &inputs);
+    for (path, message) in &backends.read_errors {
+        errors.push(WalkError {
+            path: path.clone(),
+            message: message.clone(),
+            fatal: true,
+        });
+    }
+    let deployment = Deployment { nginx, backends };
     let mut diagnostics = rules::run(&db, &deployment, &|m| selected(&opts.select, m));
     crate::report::sort(&db, &mut diagnostics);
     Outcome {

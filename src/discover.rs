@@ -28,6 +28,9 @@ pub enum FileKind {
     Pm2,
     /// A Gunicorn configuration file (Python, read statically).
     Gunicorn,
+    /// A file that launches a server: Procfile, systemd unit, Dockerfile,
+    /// compose file, supervisor program, shell script (`parse::launch`).
+    Launch,
     /// A configuration template (Jinja, Liquid, Go, ERB): found, not checked.
     Template,
 }
@@ -38,6 +41,7 @@ impl FileKind {
             FileKind::Nginx => "nginx",
             FileKind::Pm2 => "pm2",
             FileKind::Gunicorn => "gunicorn",
+            FileKind::Launch => "launch",
             FileKind::Template => "template",
         }
     }
@@ -191,6 +195,9 @@ pub fn classify(path: &Path, explicit: bool) -> Option<Found> {
     };
 
     if let Some(found) = classify_backend(path, name) {
+        return Some(found);
+    }
+    if let Some(found) = classify_launch(path, name) {
         return Some(found);
     }
     let by_name = if name == "nginx.conf" {
@@ -396,4 +403,27 @@ fn classify_backend(path: &Path, name: &str) -> Option<Found> {
         }
     }
     None
+}
+
+/// Files that start a server (see `parse::launch::kind_of`): by name first
+/// (Procfile, Dockerfile, compose, `.service`/`.socket`), then by content for
+/// shell scripts, supervisor `.conf`/`.ini` and unit files under `systemd/`.
+fn classify_launch(path: &Path, name: &str) -> Option<Found> {
+    let found = |kind: crate::parse::launch::LaunchSource| {
+        Some(Found {
+            path: path.to_path_buf(),
+            kind: FileKind::Launch,
+            reason: format!("launch: {} file", kind.as_str()),
+        })
+    };
+    if let Some(kind) = crate::parse::launch::kind_of(path, "") {
+        return found(kind);
+    }
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if !matches!(ext, "sh" | "bash" | "conf" | "ini" | "") && name.contains('.') {
+        return None;
+    }
+    let head = read_head(path)?;
+    crate::parse::launch::kind_of(path, &head).and_then(found)
 }

@@ -12,6 +12,7 @@ use crate::discover::FileKind;
 #[derive(Debug, Default)]
 pub struct Deployment {
     pub nginx: nginx::NginxModel,
+    pub backends: backend::BackendModel,
 }
 
 impl Deployment {
@@ -20,8 +21,11 @@ impl Deployment {
         match kind {
             FileKind::Nginx => !self.nginx.files.is_empty() || !self.nginx.syntax_errors.is_empty(),
             FileKind::Template => false,
-            FileKind::Pm2 | FileKind::Gunicorn => false,
+            FileKind::Pm2 => !self.backends.pm2.is_empty(),
+            FileKind::Gunicorn => !self.backends.gunicorn.is_empty(),
+            FileKind::Launch => !self.backends.launches.is_empty(),
         }
     }
 }
+pub mod backend;
 pub mod value;

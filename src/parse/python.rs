@@ -1,1 +1,4768 @@
-//! Python, statically (owned by the gunicorn work; placeholder).
+//! Python source, read statically: lint502 never executes it.
+//!
+//! Three layers, each as CPython does it:
+//! 1. **Tokens.** `grammar/python.pest` gives the tokens of each tokenizer
+//!    mode; [`Lexer`] keeps CPython's mode stack (ordinary code, the inside of
+//!    an f-string, the code of a replacement field, a format spec), as
+//!    `Parser/lexer/lexer.c` does since 3.12 (PEP 701). Strings and comments
+//!    are skipped exactly, so an `=` or `#` inside a string never counts.
+//! 2. **Logical lines and blocks.** Physical lines join inside brackets and
+//!    after a backslash; a logical line's indentation opens and closes blocks
+//!    (tabs to multiples of 8, CPython's tab-consistency check). A top-level
+//!    statement starts at column 0 of a logical line.
+//! 3. **Top-level assignments.** `name = expr` (also `name: T = expr`,
+//!    `a = b = expr`, `a, b = 1, 2` and augmented `+=`), with the value folded
+//!    where the text alone decides it ([`Value`]), from literals, earlier
+//!    top-level names, environment lookups (`os.environ.get("X", default)`)
+//!    and CPU-count arithmetic (`Value::Symbolic`). Bodies of `def` and `class`
+//!    are skipped; assignments inside top-level `if`/`try`/`for`/`while`/
+//!    `match` blocks are kept and marked `conditional`.
+//!
+//! Environment values: anything computed from `os.environ`/`os.getenv` is a
+//! `Value::Env` whose default is what the expression gives when the
+//! variables are unset: `int(os.getenv("T", "30"))` is `Env { T, 30 }`,
+//! `f"{host}:{port}"` over two lookups is `Env { "HOST,PORT", "0.0.0.0:80" }`
+//! (several variables are named together, comma-separated). A top-level
+//! `if`/`elif`/`else` whose conditions are constants or environment values
+//! is followed the same way: after it, a name has the value of the branch
+//! taken when the environment sets nothing (tiangolo's images:
+//! `if bind_env: use_bind = bind_env else: use_bind = f"{host}:{port}"`).
+//!
+//! Errors: the first place the tokenizer (or the block structure) fails is
+//! reported with CPython's wording; the other statements are still read.
+
+use std::collections::HashMap;
+
+use pest::Parser;
+use pest::iterators::Pair;
+
+use super::SyntaxError;
+use crate::model::value::{Spanned, Value};
+use crate::source::{FileId, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/python.pest"]
+struct PythonGrammar;
+
+/// CPython's `MAXLEVEL` (Parser/lexer/state.h): brackets nested deeper than
+/// this are "too many nested parentheses".
+pub const MAX_PAREN_LEVEL: usize = 200;
+
+/// CPython's `MAXFSTRINGLEVEL`: f-strings nested deeper than this are "too
+/// many nested f-strings".
+pub const MAX_FSTRING_LEVEL: usize = 150;
+
+/// How deep the expression reader recurses (brackets, unary operators,
+/// `**`, conditional expressions) before it gives up on an expression.
+const MAX_EXPR_DEPTH: usize = 100;
+
+/// Strings and lists built by folding stay below this size (`"a" * 10**9`
+/// is not built).
+const MAX_FOLDED_LEN: usize = 1 << 20;
+
+// ==================================================================== public API
+
+/// What lint502 reads from a Python module.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Module {
+    /// Top-level assignments, in source order.
+    pub assignments: Vec<Assignment>,
+    /// Names bound at top level by `def`, `class` and `import`, in source order.
+    pub bindings: Vec<Binding>,
+    /// Every `#` comment (text after the `#`), for suppressions.
+    pub comments: Vec<Comment>,
+    /// The first place where Python itself would refuse the file.
+    pub error: Option<SyntaxError>,
+}
+
+/// `target = value` at top level (one per name for `a = b = 1`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub target: Spanned<String>,
+    /// The folded value; its span is the expression's text.
+    pub value: Spanned<Value>,
+    /// The whole statement.
+    pub span: Span,
+    /// Inside a top-level `if`/`elif`/`else`, `try`/`except`/`else`, `for`,
+    /// `while` or `match` block (or a one-line body of one): it may not run.
+    pub conditional: bool,
+    /// Environment variables the value was *computed* from, beyond any
+    /// `Value::Env` it holds (`f"0.0.0.0:{os.getenv('PORT', '80')}"`: the
+    /// value is `"0.0.0.0:80"`, what it is when they are unset, and this is
+    /// `["PORT"]`). Setting one of them changes the value.
+    pub env: Vec<String>,
+}
+
+/// A name bound at top level by something other than an assignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub name: Spanned<String>,
+    pub kind: BindingKind,
+    /// The statement (for `def`/`class`: its header line).
+    pub span: Span,
+    pub conditional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindingKind {
+    /// `def name(…)` (or `async def`).
+    Function,
+    /// `class Name…`.
+    Class,
+    /// `import a.b as name` / `from a import b as name`: the dotted path the
+    /// name stands for (`a.b`; relative imports keep their dots).
+    Import(String),
+}
+
+/// A `#` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The text after `#`.
+    pub text: String,
+    pub span: Span,
+}
+
+/// Read one Python module.
+pub fn parse_module(file: FileId, text: &str) -> Module {
+    let lines = LineIndex::new(text);
+    let mut lexer = Lexer::new(file, text, &lines);
+    lexer.run();
+    let Lexer {
+        out, comments, errors, ..
+    } = lexer;
+    let mut errors = errors;
+    let (code, logical) = build_lines(file, text, &lines, out, &mut errors);
+    let mut walker = Walker {
+        file,
+        text,
+        lines: &lines,
+        code: &code,
+        scope: HashMap::new(),
+        chain: None,
+        in_branch: false,
+        touched: Vec::new(),
+        assignments: Vec::new(),
+        bindings: Vec::new(),
+        errors: Vec::new(),
+    };
+    walker.walk(&logical);
+    errors.append(&mut walker.errors);
+    let error = errors.into_iter().min_by_key(|e| e.span.start);
+    Module {
+        assignments: walker.assignments,
+        bindings: walker.bindings,
+        comments,
+        error,
+    }
+}
+
+// ==================================================================== tokens
+
+/// The quotes of a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    Dq,
+    Sq,
+    Tdq,
+    Tsq,
+}
+
+impl Quote {
+    fn of(s: &str) -> Quote {
+        match s {
+            "\"\"\"" => Quote::Tdq,
+            "'''" => Quote::Tsq,
+            "'" => Quote::Sq,
+            _ => Quote::Dq,
+        }
+    }
+    fn triple(self) -> bool {
+        matches!(self, Quote::Tdq | Quote::Tsq)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    kind: TokKind,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Debug, Clone)]
+enum TokKind {
+    Name,
+    Number,
+    Op,
+    /// A complete string literal; its body is `text[body.0..body.1]`.
+    Str {
+        body: (usize, usize),
+        raw: bool,
+        bytes: bool,
+    },
+    FStr(Box<FStr>),
+    Newline,
+    /// Where the reader reported an error: the statement holding it is not
+    /// read.
+    Broken,
+}
+
+/// An f-string (or 3.14 t-string), split as CPython's tokenizer splits it.
+#[derive(Debug, Clone)]
+struct FStr {
+    raw: bool,
+    template: bool,
+    parts: Vec<FPart>,
+}
+
+#[derive(Debug, Clone)]
+enum FPart {
+    /// Literal text (escapes not yet applied).
+    Text(usize, usize),
+    /// `{{` or `}}`.
+    Brace(char),
+    Field(Box<Field>),
+}
+
+/// A replacement field `{expr=!r:spec}`.
+#[derive(Debug, Clone)]
+struct Field {
+    tokens: Vec<Tok>,
+    /// `Some(text range)` for the `=` form: the text shown before the value.
+    debug: Option<(usize, usize)>,
+    conversion: Option<char>,
+    spec: Option<Vec<FPart>>,
+}
+
+/// One level of the tokenizer's mode stack (the stack is empty in ordinary
+/// code).
+enum Frame {
+    /// Reading the text of an f-string.
+    FStr {
+        start: usize,
+        quote: Quote,
+        raw: bool,
+        template: bool,
+        parts: Vec<FPart>,
+    },
+    /// Reading a replacement field: its code, then (after `:`) its spec.
+    Field {
+        open: usize,
+        tokens: Vec<Tok>,
+        brackets: Vec<char>,
+        /// Where the expression ended (`=`, `!` or `:` at the field's level).
+        expr_end: Option<usize>,
+        /// Where the `!`, `:` or `}` that ends the expression part is.
+        term: Option<usize>,
+        eq: bool,
+        bang: bool,
+        conversion: Option<char>,
+        spec: Option<Vec<FPart>>,
+    },
+}
+
+struct Lexer<'t> {
+    file: FileId,
+    text: &'t str,
+    lines: &'t LineIndex,
+    pos: usize,
+    out: Vec<Tok>,
+    comments: Vec<Comment>,
+    errors: Vec<SyntaxError>,
+    frames: Vec<Frame>,
+}
+
+/// The end of the character at `at` (an error's span covers one whole
+/// character, never half of one).
+fn char_end(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(text.len(), |c| at + c.len_utf8())
+}
+
+/// Where each line starts, for 1-based line numbers in messages.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    fn line(&self, at: usize) -> usize {
+        self.starts.partition_point(|s| *s <= at).max(1)
+    }
+}
+
+impl<'t> Lexer<'t> {
+    fn new(file: FileId, text: &'t str, lines: &'t LineIndex) -> Lexer<'t> {
+        Lexer {
+            file,
+            text,
+            lines,
+            pos: if text.starts_with('\u{FEFF}') { 3 } else { 0 },
+            out: Vec::new(),
+            comments: Vec::new(),
+            errors: Vec::new(),
+            frames: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, at: usize, len: usize, message: String) {
+        let at = at.min(self.text.len());
+        let mut end = (at + len.max(1)).min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        self.errors.push(SyntaxError {
+            message,
+            span: Span::new(self.file, at, end),
+            line: None,
+        });
+    }
+
+    fn run(&mut self) {
+        loop {
+            let before = (self.pos, self.frames.len());
+            match self.frames.last() {
+                None if self.pos >= self.text.len() => break,
+                None => self.code_run(),
+                Some(Frame::FStr { .. }) => self.fstring_piece(false),
+                Some(Frame::Field { spec: Some(_), .. }) => self.fstring_piece(true),
+                Some(Frame::Field { .. }) => self.field_step(),
+            }
+            if (self.pos, self.frames.len()) == before {
+                // Every step consumes input or changes mode; this is a guard
+                // against a grammar bug, never a loop.
+                self.error(self.pos, 1, "internal reader error: no progress".into());
+                self.unwind(self.text.len());
+                self.pos = self.text.len();
+                if self.frames.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Ordinary code: many tokens at once, up to an f-string's start.
+    fn code_run(&mut self) {
+        let base = self.pos;
+        let rest = &self.text[base..];
+        let top = match PythonGrammar::parse(Rule::tokens, rest) {
+            Ok(mut pairs) => pairs.next(),
+            Err(_) => None,
+        };
+        let Some(top) = top else {
+            self.error(base, 1, "internal reader error: the grammar rejected this text".into());
+            self.pos = self.text.len();
+            return;
+        };
+        let end = base + top.as_span().end();
+        for p in top.into_inner() {
+            if let Some(t) = self.token(p, base) {
+                self.out.push(t);
+            }
+        }
+        // (An f-string nested too deeply has already moved on.)
+        self.pos = self.pos.max(end);
+    }
+
+    /// Turn one token pair into a token (comments and errors are recorded on
+    /// the side; an f-string start pushes a mode).
+    fn token(&mut self, p: Pair<'_, Rule>, base: usize) -> Option<Tok> {
+        let s = p.as_span();
+        let (start, end) = (base + s.start(), base + s.end());
+        let tok = |kind| Some(Tok { kind, start, end });
+        match p.as_rule() {
+            Rule::newline => tok(TokKind::Newline),
+            Rule::continuation => None,
+            Rule::comment => {
+                self.comments.push(Comment {
+                    text: p.as_str()[1..].to_owned(),
+                    span: Span::new(self.file, start, end),
+                });
+                None
+            }
+            Rule::name => tok(TokKind::Name),
+            Rule::operator => tok(TokKind::Op),
+            Rule::number => {
+                if self.check_number(p.as_str(), start, end) {
+                    tok(TokKind::Number)
+                } else {
+                    tok(TokKind::Broken)
+                }
+            }
+            Rule::string => {
+                let mut prefix = "";
+                let mut body = (end, end);
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::string_prefix => prefix = q.as_str(),
+                        Rule::long_dq_body | Rule::long_sq_body | Rule::short_dq_body | Rule::short_sq_body => {
+                            body = (base + q.as_span().start(), base + q.as_span().end())
+                        }
+                        _ => {}
+                    }
+                }
+                let lower = prefix.to_ascii_lowercase();
+                tok(TokKind::Str {
+                    body,
+                    raw: lower.contains('r'),
+                    bytes: lower.contains('b'),
+                })
+            }
+            Rule::unterminated_string => {
+                let triple = p
+                    .into_inner()
+                    .any(|q| matches!(q.as_rule(), Rule::triple_dq | Rule::triple_sq));
+                let line = self.lines.line(end);
+                let what = if triple { "triple-quoted string" } else { "string" };
+                self.error(
+                    start,
+                    1,
+                    format!("unterminated {what} literal (detected at line {line})"),
+                );
+                tok(TokKind::Broken)
+            }
+            Rule::fstring_start => {
+                let mut prefix = "";
+                let mut quote = Quote::Dq;
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::fstring_prefix => prefix = q.as_str(),
+                        _ => quote = Quote::of(q.as_str()),
+                    }
+                }
+                let lower = prefix.to_ascii_lowercase();
+                let level = self.frames.iter().filter(|f| matches!(f, Frame::FStr { .. })).count();
+                if level >= MAX_FSTRING_LEVEL {
+                    // Stop reading this f-string: drop it up to the end of the line.
+                    self.error(start, end - start, "too many nested f-strings".into());
+                    let eol = self.text[end..].find(['\n', '\r']).map_or(self.text.len(), |n| end + n);
+                    self.unwind(eol);
+                    self.pos = eol;
+                    return None;
+                }
+                self.frames.push(Frame::FStr {
+                    start,
+                    quote,
+                    raw: lower.contains('r'),
+                    template: lower.contains('t'),
+                    parts: Vec::new(),
+                });
+                None
+            }
+            Rule::stray_backslash => {
+                self.error(
+                    start,
+                    1,
+                    "unexpected character after line continuation character".into(),
+                );
+                tok(TokKind::Broken)
+            }
+            Rule::bad_char => {
+                let c = p.as_str().chars().next().unwrap_or('\0');
+                let message = if c == '\0' {
+                    "source code cannot contain null bytes".to_owned()
+                } else if c.is_control() || c.is_whitespace() {
+                    format!("invalid non-printable character U+{:04X}", c as u32)
+                } else {
+                    format!("invalid character '{c}' (U+{:04X})", c as u32)
+                };
+                self.error(start, end - start, message);
+                tok(TokKind::Broken)
+            }
+            _ => None,
+        }
+    }
+
+    /// CPython's `verify_end_of_number` and the leading-zero rule: a number
+    /// may not run into a letter (except a few keywords: `1if x else y`).
+    fn check_number(&mut self, s: &str, start: usize, end: usize) -> bool {
+        let lower = s.to_ascii_lowercase();
+        let kind = if lower.starts_with("0x") {
+            "hexadecimal"
+        } else if lower.starts_with("0o") {
+            "octal"
+        } else if lower.starts_with("0b") {
+            "binary"
+        } else if lower.ends_with('j') {
+            "imaginary"
+        } else {
+            "decimal"
+        };
+        let plain_int = kind == "decimal" && !lower.contains(['.', 'e']);
+        if plain_int && s.len() > 1 && s.starts_with('0') && s.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+            self.error(
+                start,
+                end - start,
+                "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
+                    .into(),
+            );
+            return false;
+        }
+        let rest = &self.text[end..];
+        let Some(next) = rest.chars().next() else {
+            return true;
+        };
+        if !(next.is_alphanumeric() || next == '_') {
+            return true;
+        }
+        if ["and", "else", "for", "if", "in", "is", "not", "or"]
+            .iter()
+            .any(|k| rest.starts_with(k))
+        {
+            return true;
+        }
+        let message = match kind {
+            "octal" | "binary" if next.is_ascii_digit() => format!("invalid digit '{next}' in {kind} literal"),
+            _ => format!("invalid {kind} literal"),
+        };
+        self.error(start, end - start + 1, message);
+        false
+    }
+
+    /// The quote form and rawness of the innermost f-string.
+    fn current_fstring(&self) -> Option<(usize, Quote, bool)> {
+        self.frames.iter().rev().find_map(|f| match f {
+            Frame::FStr { start, quote, raw, .. } => Some((*start, *quote, *raw)),
+            Frame::Field { .. } => None,
+        })
+    }
+
+    /// The text of an f-string or of a format spec: one piece.
+    fn fstring_piece(&mut self, in_spec: bool) {
+        let Some((fs_start, quote, raw)) = self.current_fstring() else {
+            return;
+        };
+        let rule = match (quote, raw) {
+            (Quote::Dq, false) => Rule::fs_piece_dq,
+            (Quote::Sq, false) => Rule::fs_piece_sq,
+            (Quote::Tdq, false) => Rule::fs_piece_tdq,
+            (Quote::Tsq, false) => Rule::fs_piece_tsq,
+            (Quote::Dq, true) => Rule::rfs_piece_dq,
+            (Quote::Sq, true) => Rule::rfs_piece_sq,
+            (Quote::Tdq, true) => Rule::rfs_piece_tdq,
+            (Quote::Tsq, true) => Rule::rfs_piece_tsq,
+        };
+        let base = self.pos;
+        let piece = PythonGrammar::parse(rule, &self.text[base..])
+            .ok()
+            .and_then(|mut p| p.next())
+            .and_then(|p| p.into_inner().next());
+        let Some(piece) = piece else {
+            // A line break in a one-line f-string, or the end of the file.
+            let line = self.lines.line(base);
+            let what = if quote.triple() {
+                "triple-quoted f-string"
+            } else {
+                "f-string"
+            };
+            self.error(
+                fs_start,
+                1,
+                format!("unterminated {what} literal (detected at line {line})"),
+            );
+            self.unwind(base);
+            return;
+        };
+        let (start, end) = (base + piece.as_span().start(), base + piece.as_span().end());
+        match piece.as_rule() {
+            Rule::fs_end_dq | Rule::fs_end_sq | Rule::fs_end_tdq | Rule::fs_end_tsq => {
+                if in_spec {
+                    self.error(start, 1, "f-string: expecting '}'".into());
+                    self.unwind(end);
+                    self.pos = end;
+                    return;
+                }
+                self.pos = end;
+                if let Some(Frame::FStr {
+                    start: s,
+                    raw,
+                    template,
+                    parts,
+                    ..
+                }) = self.frames.pop()
+                {
+                    let tok = Tok {
+                        kind: TokKind::FStr(Box::new(FStr { raw, template, parts })),
+                        start: s,
+                        end,
+                    };
+                    self.emit(tok);
+                }
+            }
+            Rule::fs_double_brace if !in_spec => {
+                let c = if piece.as_str().starts_with('{') { '{' } else { '}' };
+                self.push_part(FPart::Brace(c));
+                self.pos = end;
+            }
+            Rule::fs_open | Rule::fs_double_brace if piece.as_str().starts_with('{') => {
+                self.pos = start + 1;
+                self.open_field(start);
+            }
+            Rule::fs_close | Rule::fs_double_brace => {
+                self.pos = start + 1;
+                if in_spec {
+                    self.close_field();
+                } else {
+                    self.error(start, 1, "f-string: single '}' is not allowed".into());
+                    self.push_part(FPart::Text(start, start + 1));
+                }
+            }
+            _ => {
+                self.push_part(FPart::Text(start, end));
+                self.pos = end;
+            }
+        }
+    }
+
+    fn open_field(&mut self, open: usize) {
+        self.frames.push(Frame::Field {
+            open,
+            tokens: Vec::new(),
+            brackets: Vec::new(),
+            expr_end: None,
+            term: None,
+            eq: false,
+            bang: false,
+            conversion: None,
+            spec: None,
+        });
+    }
+
+    /// Add a piece of text to the innermost f-string or format spec.
+    fn push_part(&mut self, part: FPart) {
+        match self.frames.last_mut() {
+            Some(Frame::FStr { parts, .. }) => parts.push(part),
+            Some(Frame::Field { spec: Some(spec), .. }) => spec.push(part),
+            _ => {}
+        }
+    }
+
+    /// A finished token goes to the enclosing field, or to the output.
+    fn emit(&mut self, tok: Tok) {
+        match self.frames.last_mut() {
+            Some(Frame::Field { tokens, .. }) => tokens.push(tok),
+            _ => self.out.push(tok),
+        }
+    }
+
+    fn close_field(&mut self) {
+        let at = self.pos.saturating_sub(1);
+        if let Some(Frame::Field {
+            open,
+            tokens,
+            eq,
+            term,
+            conversion,
+            spec,
+            ..
+        }) = self.frames.pop()
+        {
+            let debug = eq.then(|| (open + 1, term.unwrap_or(at)));
+            let field = Field {
+                tokens,
+                debug,
+                conversion,
+                spec,
+            };
+            self.push_part(FPart::Field(Box::new(field)));
+        }
+    }
+
+    /// Code inside a replacement field: one token at a time.
+    fn field_step(&mut self) {
+        let base = self.pos;
+        let pair = PythonGrammar::parse(Rule::field_token, &self.text[base..])
+            .ok()
+            .and_then(|mut p| p.next());
+        let Some(pair) = pair else {
+            self.pos = self.text.len();
+            return;
+        };
+        let end = base + pair.as_span().end();
+        let Some(p) = pair.into_inner().next() else {
+            // Only spaces, then the end of the input.
+            let (fs_start, quote) = self.current_fstring().map_or((base, Quote::Dq), |(s, q, _)| (s, q));
+            let line = self.lines.line(end);
+            let what = if quote.triple() {
+                "triple-quoted f-string"
+            } else {
+                "f-string"
+            };
+            self.error(
+                fs_start,
+                1,
+                format!("unterminated {what} literal (detected at line {line})"),
+            );
+            self.unwind(end);
+            self.pos = end;
+            return;
+        };
+        self.pos = end;
+        let (start, tok_end) = (base + p.as_span().start(), base + p.as_span().end());
+        let text = p.as_str();
+        let rule = p.as_rule();
+        let Some(Frame::Field {
+            brackets,
+            expr_end,
+            eq,
+            bang,
+            term,
+            conversion,
+            spec,
+            tokens,
+            ..
+        }) = self.frames.last_mut()
+        else {
+            return;
+        };
+        if rule == Rule::operator {
+            if brackets.is_empty() {
+                match text {
+                    "}" => {
+                        term.get_or_insert(start);
+                        self.close_field();
+                        return;
+                    }
+                    ":" | ":=" => {
+                        expr_end.get_or_insert(start);
+                        term.get_or_insert(start);
+                        *spec = Some(Vec::new());
+                        self.pos = start + 1;
+                        return;
+                    }
+                    "!" => {
+                        expr_end.get_or_insert(start);
+                        term.get_or_insert(start);
+                        *bang = true;
+                        return;
+                    }
+                    "=" if expr_end.is_none() => {
+                        *expr_end = Some(start);
+                        *eq = true;
+                        return;
+                    }
+                    ")" | "]" => {
+                        tokens.push(Tok {
+                            kind: TokKind::Broken,
+                            start,
+                            end: tok_end,
+                        });
+                        self.error(start, 1, format!("f-string: unmatched '{text}'"));
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+            match text {
+                "(" | "[" | "{" => brackets.push(text.chars().next().unwrap_or('(')),
+                ")" | "]" | "}" => {
+                    brackets.pop();
+                }
+                _ => {}
+            }
+            if expr_end.is_none() {
+                tokens.push(Tok {
+                    kind: TokKind::Op,
+                    start,
+                    end: tok_end,
+                });
+            }
+            return;
+        }
+        if rule == Rule::name && *bang {
+            *bang = false;
+            match text {
+                "r" | "s" | "a" => *conversion = text.chars().next(),
+                _ => {
+                    tokens.push(Tok {
+                        kind: TokKind::Broken,
+                        start,
+                        end: tok_end,
+                    });
+                    self.error(start, tok_end - start, "f-string: invalid conversion character".into());
+                }
+            }
+            return;
+        }
+        let after_expr = expr_end.is_some();
+        if rule == Rule::unterminated_string {
+            // CPython: a string in a field that runs into the end of the line
+            // with the f-string's own quotes means the `}` is missing.
+            let body = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            let quote = if body.starts_with("\"\"\"") {
+                Quote::Tdq
+            } else if body.starts_with("'''") {
+                Quote::Tsq
+            } else if body.starts_with('\'') {
+                Quote::Sq
+            } else {
+                Quote::Dq
+            };
+            if self.current_fstring().map(|(_, q, _)| q) == Some(quote) {
+                self.error(start, 1, "f-string: expecting '}'".into());
+            } else {
+                let line = self.lines.line(tok_end);
+                let what = if quote.triple() {
+                    "triple-quoted string"
+                } else {
+                    "string"
+                };
+                self.error(
+                    start,
+                    1,
+                    format!("unterminated {what} literal (detected at line {line})"),
+                );
+            }
+            self.unwind(tok_end);
+            return;
+        }
+        if let Some(t) = self.token(p, base) {
+            let keep = match t.kind {
+                TokKind::Newline => false,
+                TokKind::Broken => true,
+                _ => !after_expr,
+            };
+            if keep {
+                self.emit(t);
+            }
+        }
+    }
+
+    /// After an error inside an f-string: drop the whole f-string (a broken
+    /// token from its start to `to`) and go back to ordinary code.
+    fn unwind(&mut self, to: usize) {
+        let start = self.frames.first().map(|f| match f {
+            Frame::FStr { start, .. } => *start,
+            Frame::Field { open, .. } => *open,
+        });
+        self.frames.clear();
+        if let Some(start) = start {
+            self.out.push(Tok {
+                kind: TokKind::Broken,
+                start,
+                end: to.max(start),
+            });
+        }
+        self.pos = self.pos.max(to.min(self.text.len()));
+    }
+}
+
+// ==================================================================== logical lines
+
+/// A logical line: a range of `code` (tokens without line breaks).
+#[derive(Debug, Clone)]
+struct Line {
+    range: std::ops::Range<usize>,
+    /// Indentation as CPython counts it: tabs to the next multiple of 8…
+    col: u32,
+    /// …and with tabs as 1 column, for the tab-consistency check.
+    alt: u32,
+    /// The line holds a token the reader could not read.
+    broken: bool,
+}
+
+fn closer_of(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+/// Join physical lines into logical lines (inside brackets, a line break
+/// does not end the statement), checking brackets as CPython's tokenizer
+/// does.
+fn build_lines(
+    file: FileId,
+    text: &str,
+    lines: &LineIndex,
+    out: Vec<Tok>,
+    errors: &mut Vec<SyntaxError>,
+) -> (Vec<Tok>, Vec<Line>) {
+    let err = |errors: &mut Vec<SyntaxError>, at: usize, message: String| {
+        errors.push(SyntaxError {
+            message,
+            span: Span::new(file, at, char_end(text, at)),
+            line: None,
+        });
+    };
+    let mut code: Vec<Tok> = Vec::with_capacity(out.len());
+    let mut logical = Vec::new();
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut line_start = 0;
+    let mut broken = false;
+    let mut recovered = false;
+    let finish = |code: &Vec<Tok>, logical: &mut Vec<Line>, from: usize, broken: bool| {
+        if code.len() > from {
+            let (col, alt) = indentation(text, code[from].start);
+            logical.push(Line {
+                range: from..code.len(),
+                col,
+                alt,
+                broken,
+            });
+        }
+    };
+    let mut i = 0;
+    while i < out.len() {
+        let t = &out[i];
+        i += 1;
+        let mut push = true;
+        match t.kind {
+            TokKind::Newline => {
+                push = false;
+                if stack.is_empty() {
+                    finish(&code, &mut logical, line_start, broken);
+                    line_start = code.len();
+                    broken = false;
+                }
+            }
+            TokKind::Broken => broken = true,
+            TokKind::Op => match &text[t.start..t.end] {
+                o @ ("(" | "[" | "{") => {
+                    if stack.len() >= MAX_PAREN_LEVEL {
+                        if !broken {
+                            err(errors, t.start, "too many nested parentheses".into());
+                        }
+                        broken = true;
+                    } else {
+                        stack.push((o.chars().next().unwrap_or('('), t.start));
+                    }
+                }
+                c @ (")" | "]" | "}") => match stack.pop() {
+                    None => {
+                        err(errors, t.start, format!("unmatched '{c}'"));
+                        broken = true;
+                    }
+                    Some((open, at)) if !c.starts_with(closer_of(open)) => {
+                        let message = if lines.line(at) == lines.line(t.start) {
+                            format!("closing parenthesis '{c}' does not match opening parenthesis '{open}'")
+                        } else {
+                            format!(
+                                "closing parenthesis '{c}' does not match opening parenthesis '{open}' on line {}",
+                                lines.line(at)
+                            )
+                        };
+                        err(errors, t.start, message);
+                        broken = true;
+                    }
+                    Some(_) => {}
+                },
+                _ => {}
+            },
+            _ => {}
+        }
+        if push {
+            code.push(t.clone());
+        }
+        if i == out.len() && !stack.is_empty() && !recovered {
+            // A bracket never closed. CPython names the innermost one; to read
+            // on, end the statement at the end of the outermost bracket's line.
+            let (open, at) = stack[stack.len() - 1];
+            err(errors, at, format!("'{open}' was never closed"));
+            recovered = true;
+            let outer = stack[0].1;
+            let cut = text[outer..].find(['\n', '\r']).map_or(text.len(), |n| outer + n);
+            let keep = code[line_start..].iter().take_while(|t| t.start < cut).count();
+            code.truncate(line_start + keep);
+            finish(&code, &mut logical, line_start, true);
+            line_start = code.len();
+            broken = false;
+            stack.clear();
+            i = out.iter().position(|t| t.start >= cut).unwrap_or(out.len());
+        }
+    }
+    if !stack.is_empty()
+        && let Some((open, at)) = stack.last()
+        && !recovered
+    {
+        err(errors, *at, format!("'{open}' was never closed"));
+    }
+    finish(&code, &mut logical, line_start, broken || !stack.is_empty());
+    (code, logical)
+}
+
+/// The indentation of the physical line holding `at`.
+fn indentation(text: &str, at: usize) -> (u32, u32) {
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let (mut col, mut alt) = (0u32, 0u32);
+    for c in text[line_start..at].chars() {
+        match c {
+            ' ' => {
+                col += 1;
+                alt += 1;
+            }
+            '\t' => {
+                col = (col / 8 + 1) * 8;
+                alt += 1;
+            }
+            '\u{0C}' => {
+                col = 0;
+                alt = 0;
+            }
+            _ => {}
+        }
+    }
+    (col, alt)
+}
+
+// ==================================================================== blocks and statements
+
+/// What a block does to the assignments inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Ctx {
+    /// Runs when the module loads (top level, `with`, `finally`).
+    Top,
+    /// May not run (`if`, `try`, `for`, `while`, `match`…).
+    Conditional,
+    /// A function or class body: not module-level code.
+    Skip,
+}
+
+struct Level {
+    col: u32,
+    alt: u32,
+    ctx: Ctx,
+    /// The body of a branch of the `if` chain being followed.
+    branch: bool,
+}
+
+/// A block header waiting for its indented body.
+struct Pending {
+    ctx: Ctx,
+    keyword: String,
+    line: usize,
+    /// After a line that could not be read: no "expected an indented block".
+    quiet: bool,
+    /// A branch of the `if` chain being followed.
+    branch: bool,
+}
+
+/// What the condition of an `if`/`elif` says, read statically.
+#[derive(Debug, Clone)]
+enum Cond {
+    Known(bool),
+    /// Decided by environment variables; whether it holds when they are unset.
+    Env(Vec<String>, bool),
+    Undecided,
+}
+
+/// A top-level `if`/`elif`/`else` chain being read. Each branch starts from
+/// the scope before the chain; at its end, a name takes the value of the
+/// branch taken when no environment variable is set (an environment value
+/// when a condition read one), or stays "set conditionally" when a
+/// condition cannot be decided.
+struct Chain {
+    col: u32,
+    line: usize,
+    base: HashMap<String, Bound>,
+    done: Vec<(Cond, HashMap<String, Bound>)>,
+    cond: Cond,
+    has_else: bool,
+}
+
+/// What a name stands for at top level, as far as lint502 follows it.
+#[derive(Debug, Clone)]
+enum Bound {
+    Value(E),
+    /// Last set inside a block that may not run (line of the assignment).
+    Conditional(usize),
+    /// A module or an imported name: its dotted path.
+    Path(String),
+    Function,
+    Class,
+}
+
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
+const AUGMENTED: &[&str] = &[
+    "+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "|=", "^=", "@=",
+];
+
+struct Walker<'a> {
+    file: FileId,
+    text: &'a str,
+    lines: &'a LineIndex,
+    code: &'a [Tok],
+    scope: HashMap<String, Bound>,
+    chain: Option<Chain>,
+    /// The statement being read is directly in a branch of `chain`.
+    in_branch: bool,
+    /// Names bound since the chain began.
+    touched: Vec<String>,
+    assignments: Vec<Assignment>,
+    bindings: Vec<Binding>,
+    errors: Vec<SyntaxError>,
+}
+
+fn is_op(text: &str, t: &Tok, op: &str) -> bool {
+    matches!(t.kind, TokKind::Op) && &text[t.start..t.end] == op
+}
+
+fn is_name(text: &str, t: &Tok, name: &str) -> bool {
+    matches!(t.kind, TokKind::Name) && &text[t.start..t.end] == name
+}
+
+/// Bracket depth change of one token.
+fn depth_step(text: &str, t: &Tok) -> i32 {
+    if !matches!(t.kind, TokKind::Op) {
+        return 0;
+    }
+    match &text[t.start..t.end] {
+        "(" | "[" | "{" => 1,
+        ")" | "]" | "}" => -1,
+        _ => 0,
+    }
+}
+
+/// Indices of the tokens at bracket depth 0 for which `pred` holds.
+fn top_level(text: &str, toks: &[Tok], mut pred: impl FnMut(usize, &Tok) -> bool) -> Vec<usize> {
+    let mut depth = 0i32;
+    let mut found = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if depth == 0 && pred(i, t) {
+            found.push(i);
+        }
+        depth = (depth + depth_step(text, t)).max(0);
+    }
+    found
+}
+
+/// Split at top-level occurrences of `op`.
+fn split_top<'t>(text: &str, toks: &'t [Tok], op: &str) -> Vec<&'t [Tok]> {
+    let cuts = top_level(text, toks, |_, t| is_op(text, t, op));
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for c in cuts {
+        parts.push(&toks[from..c]);
+        from = c + 1;
+    }
+    parts.push(&toks[from..]);
+    parts
+}
+
+impl<'a> Walker<'a> {
+    fn t(&self, t: &Tok) -> &'a str {
+        &self.text[t.start..t.end]
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn error(&mut self, at: usize, message: String) {
+        self.errors.push(SyntaxError {
+            message,
+            span: Span::new(self.file, at, char_end(self.text, at)),
+            line: None,
+        });
+    }
+
+    fn walk(&mut self, lines: &[Line]) {
+        let mut levels = vec![Level {
+            col: 0,
+            alt: 0,
+            ctx: Ctx::Top,
+            branch: false,
+        }];
+        let mut pending: Option<Pending> = None;
+        for line in lines {
+            let first = self.code[line.range.start].start;
+            let top = levels.last().map_or((0, 0, Ctx::Top), |l| (l.col, l.alt, l.ctx));
+            if line.col > top.0 {
+                if line.alt <= top.1 {
+                    self.error(first, "inconsistent use of tabs and spaces in indentation".into());
+                }
+                let (ctx, branch) = match pending.take() {
+                    Some(p) => (p.ctx, p.branch),
+                    None => {
+                        self.error(first, "unexpected indent".into());
+                        (Ctx::Skip, false)
+                    }
+                };
+                levels.push(Level {
+                    col: line.col,
+                    alt: line.alt,
+                    ctx,
+                    branch,
+                });
+            } else {
+                if let Some(p) = pending.take()
+                    && !p.quiet
+                {
+                    self.error(
+                        first,
+                        format!("expected an indented block after {} on line {}", p.keyword, p.line),
+                    );
+                }
+                while levels.len() > 1 && levels.last().is_some_and(|l| line.col < l.col) {
+                    levels.pop();
+                }
+                match levels.last() {
+                    Some(l) if l.col != line.col => {
+                        self.error(first, "unindent does not match any outer indentation level".into())
+                    }
+                    Some(l) if l.alt != line.alt => {
+                        self.error(first, "inconsistent use of tabs and spaces in indentation".into())
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(col) = self.chain.as_ref().map(|c| c.col) {
+                let word = self.code.get(line.range.start).map(|t| self.t(t));
+                let continues = line.col > col || (line.col == col && matches!(word, Some("elif" | "else")));
+                if !continues {
+                    self.close_chain();
+                }
+            }
+            let ctx = levels.last().map_or(Ctx::Top, |l| l.ctx);
+            self.in_branch = levels.last().is_some_and(|l| l.branch);
+            pending = self.line(line, ctx);
+        }
+        self.close_chain();
+        if let Some(p) = pending
+            && !p.quiet
+        {
+            self.error(
+                self.text.len(),
+                format!("expected an indented block after {} on line {}", p.keyword, p.line),
+            );
+        }
+    }
+
+    /// Which block a header opens, and where its `:` is.
+    fn header(&self, toks: &[Tok]) -> Option<(Ctx, usize)> {
+        let first = toks.first().filter(|t| matches!(t.kind, TokKind::Name))?;
+        let second = toks.get(1).map(|t| self.t(t));
+        let kind = match self.t(first) {
+            "def" | "class" => Ctx::Skip,
+            "async" => match second {
+                Some("def") => Ctx::Skip,
+                Some("for") => Ctx::Conditional,
+                Some("with") => Ctx::Top,
+                _ => return None,
+            },
+            "if" | "elif" | "else" | "while" | "for" | "try" | "except" => Ctx::Conditional,
+            "with" | "finally" => Ctx::Top,
+            "match" | "case" => {
+                // Soft keywords: `match x:` opens a block, `match = 1` does not.
+                toks.last().filter(|t| is_op(self.text, t, ":"))?;
+                match second {
+                    Some(":" | "=" | "." | "," | ")" | "]" | "}" | ";") => return None,
+                    Some(s) if AUGMENTED.contains(&s) => return None,
+                    None => return None,
+                    _ => {}
+                }
+                if !top_level(self.text, toks, |_, t| is_op(self.text, t, "=")).is_empty() {
+                    return None;
+                }
+                Ctx::Conditional
+            }
+            _ => return None,
+        };
+        let mut lambdas = 0;
+        let colons = top_level(self.text, toks, |_, t| {
+            if is_name(self.text, t, "lambda") {
+                lambdas += 1;
+                return false;
+            }
+            if is_op(self.text, t, ":") {
+                if lambdas > 0 {
+                    lambdas -= 1;
+                    return false;
+                }
+                return true;
+            }
+            false
+        });
+        colons.first().map(|c| (kind, *c))
+    }
+
+    /// Read one logical line; a block header returns what its body is.
+    fn line(&mut self, line: &Line, ctx: Ctx) -> Option<Pending> {
+        let toks = &self.code[line.range.clone()];
+        let first = toks.first()?;
+        if line.broken {
+            // Whatever this was, an indented block after it is not read.
+            return Some(Pending {
+                ctx: Ctx::Skip,
+                keyword: String::new(),
+                line: 0,
+                quiet: true,
+                branch: false,
+            });
+        }
+        if let Some((kind, colon)) = self.header(toks) {
+            let inner = ctx.max(kind);
+            let branch = ctx == Ctx::Top && self.chain_header(toks, colon, line.col);
+            if ctx != Ctx::Skip {
+                self.header_names(toks, colon, ctx != Ctx::Top);
+            }
+            let body = &toks[colon + 1..];
+            if body.is_empty() {
+                let keyword = match self.t(first) {
+                    "async" => format!("async {}", toks.get(1).map_or("", |t| self.t(t))),
+                    k => k.to_owned(),
+                };
+                let keyword = match keyword.as_str() {
+                    "def" | "async def" => "function definition".to_owned(),
+                    "class" => "class definition".to_owned(),
+                    _ => format!("'{keyword}' statement"),
+                };
+                return Some(Pending {
+                    ctx: inner,
+                    keyword,
+                    line: self.lines.line(first.start),
+                    quiet: false,
+                    branch,
+                });
+            }
+            if inner != Ctx::Skip {
+                self.in_branch = branch;
+                self.simple_statements(body, inner == Ctx::Conditional);
+            }
+            return None;
+        }
+        if ctx != Ctx::Skip {
+            self.simple_statements(toks, ctx == Ctx::Conditional);
+        }
+        None
+    }
+
+    /// Follow a top-level `if`/`elif`/`else`: true when this header starts or
+    /// continues the chain.
+    fn chain_header(&mut self, toks: &[Tok], colon: usize, col: u32) -> bool {
+        let keyword = self.t(&toks[0]);
+        let same = self.chain.as_ref().is_some_and(|c| c.col == col);
+        if keyword == "if" {
+            self.close_chain();
+            let cond = self.condition(&toks[1..colon]);
+            self.touched.clear();
+            self.chain = Some(Chain {
+                col,
+                line: self.lines.line(toks[0].start),
+                base: self.scope.clone(),
+                done: Vec::new(),
+                cond,
+                has_else: false,
+            });
+            return true;
+        }
+        if !same || !matches!(keyword, "elif" | "else") {
+            return false;
+        }
+        let Some(chain) = self.chain.as_mut() else {
+            return false;
+        };
+        // The next branch starts from the scope before the chain, where its
+        // condition is also read.
+        let scope = std::mem::replace(&mut self.scope, chain.base.clone());
+        let cond = if keyword == "else" {
+            Cond::Known(true)
+        } else {
+            self.condition(&toks[1..colon])
+        };
+        let Some(chain) = self.chain.as_mut() else {
+            return false;
+        };
+        let previous = std::mem::replace(&mut chain.cond, cond);
+        chain.done.push((previous, scope));
+        chain.has_else |= keyword == "else";
+        true
+    }
+
+    fn condition(&self, toks: &[Tok]) -> Cond {
+        match self.eval(toks).value() {
+            Value::Env { name, default } => {
+                let unset = default.map_or(Value::Null, |d| {
+                    plain_of(&d.value, &mut Vec::new(), &mut false, &mut Vec::new())
+                });
+                match truthy(&unset) {
+                    Some(t) => Cond::Env(
+                        name.trim_start_matches(DERIVED).split(',').map(str::to_owned).collect(),
+                        t,
+                    ),
+                    None => Cond::Undecided,
+                }
+            }
+            v => truthy(&v).map_or(Cond::Undecided, Cond::Known),
+        }
+    }
+
+    /// End the chain: each name bound in it takes the value of the branch
+    /// taken when the environment sets nothing.
+    fn close_chain(&mut self) {
+        let Some(mut chain) = self.chain.take() else { return };
+        let last = std::mem::replace(&mut self.scope, chain.base.clone());
+        chain.done.push((chain.cond.clone(), last));
+        if !chain.has_else {
+            chain.done.push((Cond::Known(true), chain.base.clone()));
+        }
+        let mut env_names: Vec<String> = Vec::new();
+        let mut taken = None;
+        for (i, (cond, _)) in chain.done.iter().enumerate() {
+            match cond {
+                Cond::Known(true) => taken = Some(i),
+                Cond::Known(false) => continue,
+                Cond::Env(names, holds) => {
+                    env_names.extend(
+                        names
+                            .iter()
+                            .filter(|n| !env_names.contains(n))
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                    );
+                    if !holds {
+                        continue;
+                    }
+                    taken = Some(i);
+                }
+                Cond::Undecided => {}
+            }
+            break;
+        }
+        let mut names = std::mem::take(&mut self.touched);
+        names.sort();
+        names.dedup();
+        for name in names {
+            // An import in an undecided branch is still trusted (as in a
+            // `try`): `if …: import json else: import simplejson as json`.
+            let imported = || {
+                chain.done.iter().find_map(|(_, scope)| match scope.get(&name) {
+                    Some(b @ Bound::Path(_)) => Some(b.clone()),
+                    _ => None,
+                })
+            };
+            let bound = match taken.and_then(|i| chain.done[i].1.get(&name)) {
+                None if taken.is_none() => imported().unwrap_or(Bound::Conditional(chain.line)),
+                None => Bound::Conditional(chain.line),
+                Some(b) if env_names.is_empty() => b.clone(),
+                Some(Bound::Value(e)) => match e.value() {
+                    Value::Unknown(_) => Bound::Conditional(chain.line),
+                    v => {
+                        let mut all = env_names.clone();
+                        let d = plain_of(&v, &mut all, &mut false, &mut Vec::new());
+                        let default = (d != Value::Null).then(|| Box::new(Spanned::new(d, e.span)));
+                        Bound::Value(E::val(
+                            Value::Env {
+                                name: format!("{DERIVED}{}", all.join(",")),
+                                default,
+                            },
+                            e.span,
+                        ))
+                    }
+                },
+                Some(other) => other.clone(),
+            };
+            self.scope.insert(name, bound);
+        }
+    }
+
+    /// Bind a name at top level (or in a branch being followed).
+    fn bind(&mut self, name: String, bound: Bound) {
+        if self.chain.is_some() {
+            self.touched.push(name.clone());
+        }
+        self.scope.insert(name, bound);
+    }
+
+    /// Names a block header binds: `def f`, `class C`, `for x in`, `with … as x`,
+    /// `except E as x`.
+    fn header_names(&mut self, toks: &[Tok], colon: usize, conditional: bool) {
+        let head = &toks[..colon];
+        let keyword_at = usize::from(self.t(&head[0]) == "async");
+        let line = self.lines.line(head[0].start);
+        match head.get(keyword_at).map(|t| self.t(t)) {
+            Some(k @ ("def" | "class")) => {
+                let Some(name) = head.get(keyword_at + 1).filter(|t| matches!(t.kind, TokKind::Name)) else {
+                    return;
+                };
+                let (kind, bound) = if k == "def" {
+                    (BindingKind::Function, Bound::Function)
+                } else {
+                    (BindingKind::Class, Bound::Class)
+                };
+                let n = self.t(name).to_owned();
+                self.bindings.push(Binding {
+                    name: Spanned::new(n.clone(), self.span(name.start, name.end)),
+                    kind,
+                    span: self.span(head[0].start, toks[colon].end),
+                    conditional,
+                });
+                self.bind(n, bound);
+            }
+            Some("for") => {
+                let names: Vec<String> = head[keyword_at + 1..]
+                    .iter()
+                    .take_while(|t| !is_name(self.text, t, "in"))
+                    .filter(|t| matches!(t.kind, TokKind::Name))
+                    .map(|t| self.t(t).to_owned())
+                    .collect();
+                for n in names {
+                    self.bind(n, Bound::Conditional(line));
+                }
+            }
+            Some("with" | "except") => {
+                let names: Vec<String> = head
+                    .windows(2)
+                    .filter(|w| is_name(self.text, &w[0], "as") && matches!(w[1].kind, TokKind::Name))
+                    .map(|w| self.t(&w[1]).to_owned())
+                    .collect();
+                for n in names {
+                    self.bind(n, Bound::Conditional(line));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn simple_statements(&mut self, toks: &[Tok], conditional: bool) {
+        for stmt in split_top(self.text, toks, ";") {
+            if !stmt.is_empty() {
+                self.statement(stmt, conditional);
+            }
+        }
+    }
+
+    fn statement(&mut self, toks: &[Tok], conditional: bool) {
+        let first = self.t(&toks[0]);
+        if matches!(toks[0].kind, TokKind::Name) {
+            match first {
+                "import" => return self.import(toks, conditional),
+                "from" => return self.import_from(toks, conditional),
+                "del" => {
+                    for part in split_top(self.text, &toks[1..], ",") {
+                        if let [t] = part {
+                            let name = self.t(t).to_owned();
+                            if self.chain.is_some() {
+                                self.touched.push(name.clone());
+                            }
+                            self.scope.remove(&name);
+                        }
+                    }
+                    return;
+                }
+                "type" if toks.len() > 2 && matches!(toks[1].kind, TokKind::Name) => return,
+                _ => {}
+            }
+        }
+        // `=` at top level, up to a `lambda` (whose defaults are not targets).
+        let mut seen_lambda = false;
+        let eqs = top_level(self.text, toks, |_, t| {
+            seen_lambda |= is_name(self.text, t, "lambda");
+            !seen_lambda && is_op(self.text, t, "=")
+        });
+        let Some(&last_eq) = eqs.last() else {
+            if toks.len() >= 3
+                && matches!(toks[0].kind, TokKind::Name)
+                && !KEYWORDS.contains(&first)
+                && AUGMENTED.contains(&self.t(&toks[1]))
+                && matches!(toks[1].kind, TokKind::Op)
+            {
+                self.augmented(toks, conditional);
+            }
+            return;
+        };
+        let value_toks = &toks[last_eq + 1..];
+        let Some(last) = value_toks.last() else { return };
+        let value = self.eval(value_toks);
+        let span = self.span(toks[0].start, last.end);
+        let mut from = 0;
+        for &eq in &eqs {
+            let target = &toks[from..eq];
+            from = eq + 1;
+            // `name: annotation = value` (also `(name): annotation = value`)
+            let target = match top_level(self.text, target, |_, t| is_op(self.text, t, ":")).first() {
+                Some(&colon) => &target[..colon],
+                None => target,
+            };
+            self.assign_target(target, &value, span, conditional);
+        }
+    }
+
+    /// Bind one target (`name`, or `a, b` / `(a, b)` / `[a, b]`) to a value.
+    fn assign_target(&mut self, target: &[Tok], value: &E, span: Span, conditional: bool) {
+        let name_of =
+            |t: &Tok| (matches!(t.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(t))).then(|| self.t(t).to_owned());
+        let target = match target {
+            [open, t, close] if is_op(self.text, open, "(") && is_op(self.text, close, ")") => std::slice::from_ref(t),
+            _ => target,
+        };
+        if let [t] = target {
+            if let Some(n) = name_of(t) {
+                self.record(n, t, value.clone(), span, conditional);
+            }
+            return;
+        }
+        let inner = match (target.first(), target.last()) {
+            (Some(a), Some(b))
+                if (is_op(self.text, a, "(") && is_op(self.text, b, ")"))
+                    || (is_op(self.text, a, "[") && is_op(self.text, b, "]")) =>
+            {
+                &target[1..target.len() - 1]
+            }
+            _ => target,
+        };
+        let mut parts = split_top(self.text, inner, ",");
+        if parts.last().is_some_and(|p| p.is_empty()) {
+            parts.pop();
+        }
+        let mut names = Vec::new();
+        for p in &parts {
+            match p {
+                [t] => match name_of(t) {
+                    Some(n) => names.push((n, t)),
+                    None => return,
+                },
+                _ => return,
+            }
+        }
+        let items = match &value.ev {
+            Ev::Val(Value::List(items)) if items.len() == names.len() => Some(items.clone()),
+            _ => None,
+        };
+        for (i, (n, t)) in names.into_iter().enumerate() {
+            let v = match &items {
+                Some(items) => E::from_spanned(items[i].clone()),
+                None => E::unknown("unpacked from a value lint502 cannot split".into(), value.span),
+            };
+            self.record(n, t, v, span, conditional);
+        }
+    }
+
+    fn record(&mut self, name: String, t: &Tok, value: E, span: Span, conditional: bool) {
+        let mut env = Vec::new();
+        let public = lower(value.to_value(), &mut env);
+        self.assignments.push(Assignment {
+            target: Spanned::new(name.clone(), self.span(t.start, t.end)),
+            value: public,
+            span,
+            conditional,
+            env,
+        });
+        let bound = if conditional && !self.in_branch {
+            Bound::Conditional(self.lines.line(t.start))
+        } else {
+            Bound::Value(value)
+        };
+        self.bind(name, bound);
+    }
+
+    fn augmented(&mut self, toks: &[Tok], conditional: bool) {
+        let name = self.t(&toks[0]).to_owned();
+        let op = self.t(&toks[1]).trim_end_matches('=');
+        let rhs = self.eval(&toks[2..]);
+        let last = toks.last().map_or(toks[0].end, |t| t.end);
+        let span = self.span(toks[2].start, last);
+        let lhs = Eval::new(self, &toks[..1]).lookup(&name, self.span(toks[0].start, toks[0].end));
+        let value = match (&lhs.ev, &rhs.ev) {
+            (Ev::Val(a), Ev::Val(b)) if is_known(a) && is_known(b) => E::val(binop(op, a, b, rhs.tuple), span),
+            _ => E::unknown(format!("`{name} {op}=` on a value lint502 does not know"), span),
+        };
+        let stmt = self.span(toks[0].start, last);
+        self.record(name, &toks[0], value, stmt, conditional);
+    }
+
+    fn import(&mut self, toks: &[Tok], conditional: bool) {
+        for part in split_top(self.text, &toks[1..], ",") {
+            let (path_toks, alias) = match part {
+                [p @ .., as_, a] if is_name(self.text, as_, "as") => (p, Some(a)),
+                p => (p, None),
+            };
+            let path: String = path_toks.iter().map(|t| self.t(t)).collect();
+            let Some(first) = path_toks.first() else { continue };
+            let (name_tok, name, bound) = match alias {
+                Some(a) => (a, self.t(a).to_owned(), path.clone()),
+                None => {
+                    let root = path.split('.').next().unwrap_or_default().to_owned();
+                    (first, root.clone(), root)
+                }
+            };
+            self.bind_import(name, name_tok, bound, toks, conditional);
+        }
+    }
+
+    fn import_from(&mut self, toks: &[Tok], conditional: bool) {
+        let Some(imp) = toks.iter().position(|t| is_name(self.text, t, "import")) else {
+            return;
+        };
+        let module: String = toks[1..imp].iter().map(|t| self.t(t)).collect();
+        let mut names = &toks[imp + 1..];
+        if let [open, inner @ .., close] = names
+            && is_op(self.text, open, "(")
+            && is_op(self.text, close, ")")
+        {
+            names = inner;
+        }
+        for part in split_top(self.text, names, ",") {
+            let (n, alias) = match part {
+                [n, as_, a] if is_name(self.text, as_, "as") => (n, a),
+                [n] => (n, n),
+                _ => continue,
+            };
+            if !matches!(n.kind, TokKind::Name) {
+                continue; // `*`
+            }
+            let path = if module.ends_with('.') {
+                format!("{module}{}", self.t(n))
+            } else {
+                format!("{module}.{}", self.t(n))
+            };
+            self.bind_import(self.t(alias).to_owned(), alias, path, toks, conditional);
+        }
+    }
+
+    fn bind_import(&mut self, name: String, t: &Tok, path: String, stmt: &[Tok], conditional: bool) {
+        let end = stmt.last().map_or(t.end, |l| l.end);
+        self.bindings.push(Binding {
+            name: Spanned::new(name.clone(), self.span(t.start, t.end)),
+            kind: BindingKind::Import(path.clone()),
+            span: self.span(stmt[0].start, end),
+            conditional,
+        });
+        self.bind(name, Bound::Path(path));
+    }
+
+    /// The value of an expression (a whole statement's right-hand side).
+    fn eval(&self, toks: &[Tok]) -> E {
+        let span = match (toks.first(), toks.last()) {
+            (Some(a), Some(b)) => self.span(a.start, b.end),
+            _ => self.span(0, 0),
+        };
+        let mut ev = Eval::new(self, toks);
+        match ev.star_exprs() {
+            Ok(mut e) if ev.pos == toks.len() => {
+                e.span = span;
+                e
+            }
+            Ok(_) | Err(Stop::Syntax) => E::unknown("an expression lint502 cannot read".into(), span),
+            Err(Stop::Deep) => E::unknown("an expression nested too deeply for lint502".into(), span),
+        }
+    }
+}
+
+// ==================================================================== expressions
+
+/// An intermediate result: a value, or something that is not a value but
+/// leads to one (`os`, `os.environ`, `os.getenv`, `"x".join`).
+#[derive(Debug, Clone)]
+enum Ev {
+    Val(Value),
+    /// A module, an imported name or an attribute of one, by dotted path.
+    Path(String),
+    Func(Func),
+    /// `os.environ`.
+    Environ,
+    /// A django-environ `environ.Env()` object.
+    DjangoEnv,
+}
+
+#[derive(Debug, Clone)]
+enum Func {
+    Builtin(&'static str),
+    /// `os.getenv`, `os.environ.get`, `os.environ.setdefault`.
+    GetEnv,
+    /// `os.cpu_count`, `multiprocessing.cpu_count` (the name shown).
+    CpuCount(&'static str),
+    /// `os.path.join`.
+    PathJoin,
+    /// `environ.Env` (django-environ).
+    DjangoEnvNew,
+    /// `env.int`, `env.str`… of a django-environ `Env`.
+    DjangoEnvGet,
+    /// A method of a string (or of an environment value that holds one).
+    Method(Box<E>, String),
+}
+
+/// An intermediate result with the span of its text. `tuple` remembers a
+/// tuple display (for `"%s:%s" % (host, port)`).
+#[derive(Debug, Clone)]
+struct E {
+    ev: Ev,
+    span: Span,
+    tuple: bool,
+}
+
+impl E {
+    fn val(v: Value, span: Span) -> E {
+        E {
+            ev: Ev::Val(v),
+            span,
+            tuple: false,
+        }
+    }
+    fn unknown(reason: String, span: Span) -> E {
+        E::val(Value::Unknown(reason), span)
+    }
+    fn from_spanned(s: Spanned<Value>) -> E {
+        E::val(s.value, s.span)
+    }
+    fn value(&self) -> Value {
+        match &self.ev {
+            Ev::Val(v) => v.clone(),
+            Ev::Path(p) => Value::Unknown(format!("`{p}` is not a value lint502 reads")),
+            Ev::Func(_) => Value::Unknown("a function".into()),
+            Ev::Environ => Value::Unknown("`os.environ` as a whole".into()),
+            Ev::DjangoEnv => Value::Unknown("a django-environ `Env` object".into()),
+        }
+    }
+    fn to_value(&self) -> Spanned<Value> {
+        Spanned::new(self.value(), self.span)
+    }
+}
+
+enum Stop {
+    /// Not an expression lint502 can read (or not Python).
+    Syntax,
+    /// Nested deeper than `MAX_EXPR_DEPTH`.
+    Deep,
+}
+
+type R = Result<E, Stop>;
+
+/// One argument of a call.
+struct Arg {
+    keyword: Option<String>,
+    /// `*x` (1) or `**x` (2).
+    star: u8,
+    e: E,
+}
+
+/// Reads and folds one expression from a slice of tokens.
+struct Eval<'w, 'a> {
+    w: &'w Walker<'a>,
+    toks: &'w [Tok],
+    pos: usize,
+    depth: usize,
+}
+
+const BUILTINS: &[&str] = &[
+    "int", "str", "float", "bool", "len", "max", "min", "abs", "round", "list", "tuple",
+];
+
+const P_OR: u8 = 1;
+const P_AND: u8 = 2;
+const P_NOT: u8 = 3;
+const P_CMP: u8 = 4;
+
+impl<'w, 'a> Eval<'w, 'a> {
+    fn new(w: &'w Walker<'a>, toks: &'w [Tok]) -> Eval<'w, 'a> {
+        Eval {
+            w,
+            toks,
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.w.file, start, end)
+    }
+
+    /// From the token at `from` to the last token read.
+    fn span_from(&self, from: usize) -> Span {
+        let start = self.toks.get(from).map_or(0, |t| t.start);
+        let end = self
+            .pos
+            .checked_sub(1)
+            .and_then(|i| self.toks.get(i))
+            .map_or(start, |t| t.end);
+        self.span(start, end.max(start))
+    }
+
+    fn peek(&self) -> Option<&'w Tok> {
+        self.toks.get(self.pos)
+    }
+
+    fn text(&self, t: &Tok) -> &'a str {
+        &self.w.text[t.start..t.end]
+    }
+
+    fn peek_op(&self) -> Option<&'a str> {
+        self.peek()
+            .filter(|t| matches!(t.kind, TokKind::Op))
+            .map(|t| self.text(t))
+    }
+
+    fn peek_name(&self) -> Option<&'a str> {
+        self.peek()
+            .filter(|t| matches!(t.kind, TokKind::Name))
+            .map(|t| self.text(t))
+    }
+
+    fn at_op(&self, op: &str) -> bool {
+        self.peek_op() == Some(op)
+    }
+
+    fn at_name(&self, name: &str) -> bool {
+        self.peek_name() == Some(name)
+    }
+
+    fn expect_op(&mut self, op: &str) -> Result<(), Stop> {
+        if self.at_op(op) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(Stop::Syntax)
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), Stop> {
+        self.depth += 1;
+        if self.depth > MAX_EXPR_DEPTH {
+            Err(Stop::Deep)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Skip to just after the bracket that closes the one already opened.
+    fn skip_group(&mut self) -> Result<(), Stop> {
+        let mut depth = 1i32;
+        while let Some(t) = self.peek() {
+            self.pos += 1;
+            depth += depth_step(self.w.text, t);
+            if depth == 0 {
+                return Ok(());
+            }
+        }
+        Err(Stop::Syntax)
+    }
+
+    /// `a, b, *c` (a tuple when there is a comma).
+    fn star_exprs(&mut self) -> R {
+        let from = self.pos;
+        if self.at_name("yield") {
+            self.pos = self.toks.len();
+            return Ok(E::unknown("a `yield` expression".into(), self.span_from(from)));
+        }
+        let first = self.star_expr()?;
+        if !self.at_op(",") {
+            if first.1 {
+                return Err(Stop::Syntax);
+            }
+            return Ok(first.0);
+        }
+        let mut items = vec![first];
+        while self.at_op(",") {
+            self.pos += 1;
+            if self.peek().is_none() || self.at_op(")") || self.at_op("]") || self.at_op("}") || self.at_op("=") {
+                break;
+            }
+            items.push(self.star_expr()?);
+        }
+        Ok(self.sequence(items, from, true))
+    }
+
+    /// An element of a display: `expr` or `*expr` (the flag).
+    fn star_expr(&mut self) -> Result<(E, bool), Stop> {
+        if self.at_op("*") {
+            self.pos += 1;
+            let e = self.bin(P_OR + 1)?;
+            return Ok((e, true));
+        }
+        Ok((self.expr()?, false))
+    }
+
+    /// A list or tuple from its elements (starred elements are spliced).
+    fn sequence(&self, items: Vec<(E, bool)>, from: usize, tuple: bool) -> E {
+        let span = self.span_from(from);
+        let mut out = Vec::new();
+        for (e, star) in items {
+            if star {
+                match e.value() {
+                    Value::List(xs) => out.extend(xs),
+                    Value::Unknown(r) => return E::unknown(r, span),
+                    _ => return E::unknown("a starred value lint502 cannot expand".into(), span),
+                }
+            } else {
+                out.push(e.to_value());
+            }
+        }
+        E {
+            ev: Ev::Val(Value::List(out)),
+            span,
+            tuple,
+        }
+    }
+
+    fn expr(&mut self) -> R {
+        self.enter()?;
+        let r = self.expr_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self) -> R {
+        let from = self.pos;
+        if self.at_name("lambda") {
+            self.pos += 1;
+            let mut depth = 0i32;
+            while let Some(t) = self.peek() {
+                if depth == 0 && matches!(t.kind, TokKind::Op) && self.text(t) == ":" {
+                    break;
+                }
+                depth += depth_step(self.w.text, t);
+                self.pos += 1;
+            }
+            self.expect_op(":")?;
+            self.expr()?;
+            return Ok(E::unknown("a lambda".into(), self.span_from(from)));
+        }
+        if self.at_name("yield") {
+            return Err(Stop::Syntax);
+        }
+        let body = self.bin(P_OR)?;
+        if self.at_op(":=") {
+            self.pos += 1;
+            return self.expr();
+        }
+        if !self.at_name("if") {
+            return Ok(body);
+        }
+        self.pos += 1;
+        let cond = self.bin(P_OR)?;
+        if !self.at_name("else") {
+            return Err(Stop::Syntax);
+        }
+        self.pos += 1;
+        let other = self.expr()?;
+        let span = self.span_from(from);
+        let (b, c, o) = (body.value(), cond.value(), other.value());
+        let v = lift(&[&c, &b, &o], span, &mut |x| match truthy(&x[0]) {
+            Some(true) => x[1].clone(),
+            Some(false) => x[2].clone(),
+            None => Value::Unknown("a condition lint502 cannot decide".into()),
+        });
+        Ok(E::val(v, span))
+    }
+
+    /// The binary operator at the current token: (operator, precedence, tokens).
+    fn binop(&self) -> Option<(&'static str, u8, usize)> {
+        let t = self.peek()?;
+        let s = self.text(t);
+        match t.kind {
+            TokKind::Name => match s {
+                "or" => Some(("or", P_OR, 1)),
+                "and" => Some(("and", P_AND, 1)),
+                "in" => Some(("in", P_CMP, 1)),
+                "not"
+                    if self
+                        .toks
+                        .get(self.pos + 1)
+                        .is_some_and(|n| is_name(self.w.text, n, "in")) =>
+                {
+                    Some(("not in", P_CMP, 2))
+                }
+                "is" if self
+                    .toks
+                    .get(self.pos + 1)
+                    .is_some_and(|n| is_name(self.w.text, n, "not")) =>
+                {
+                    Some(("is not", P_CMP, 2))
+                }
+                "is" => Some(("is", P_CMP, 1)),
+                _ => None,
+            },
+            TokKind::Op => {
+                let (op, p) = match s {
+                    "<" => ("<", P_CMP),
+                    ">" => (">", P_CMP),
+                    "==" => ("==", P_CMP),
+                    ">=" => (">=", P_CMP),
+                    "<=" => ("<=", P_CMP),
+                    "!=" => ("!=", P_CMP),
+                    "|" => ("|", 5),
+                    "^" => ("^", 6),
+                    "&" => ("&", 7),
+                    "<<" => ("<<", 8),
+                    ">>" => (">>", 8),
+                    "+" => ("+", 9),
+                    "-" => ("-", 9),
+                    "*" => ("*", 10),
+                    "/" => ("/", 10),
+                    "//" => ("//", 10),
+                    "%" => ("%", 10),
+                    "@" => ("@", 10),
+                    _ => return None,
+                };
+                Some((op, p, 1))
+            }
+            _ => None,
+        }
+    }
+
+    /// Binary operators by precedence climbing (all left-associative; `**`
+    /// is read in `power`).
+    fn bin(&mut self, min: u8) -> R {
+        self.enter()?;
+        let r = self.bin_inner(min);
+        self.depth -= 1;
+        r
+    }
+
+    fn bin_inner(&mut self, min: u8) -> R {
+        let from = self.pos;
+        let mut lhs = if min <= P_NOT && self.at_name("not") {
+            self.pos += 1;
+            let v = self.bin(P_NOT)?;
+            let span = self.span_from(from);
+            let x = v.value();
+            E::val(lift(&[&x], span, &mut |a| not(&a[0])), span)
+        } else {
+            self.unary()?
+        };
+        let mut prev_rhs: Option<E> = None;
+        while let Some((op, prec, n)) = self.binop() {
+            if prec < min {
+                break;
+            }
+            self.pos += n;
+            let rhs = self.bin(prec + 1)?;
+            let span = self.span_from(from);
+            if prec == P_CMP {
+                let left = prev_rhs.take().unwrap_or_else(|| lhs.clone());
+                let (a, b) = (left.value(), rhs.value());
+                let c = lift(&[&a, &b], span, &mut |x| compare(op, &x[0], &x[1]));
+                let chained = from != self.pos && matches!(lhs.ev, Ev::Val(_)) && left.span != lhs.span;
+                lhs = if chained {
+                    let l = lhs.value();
+                    E::val(lift(&[&l, &c], span, &mut |x| and_or("and", &x[0], &x[1])), span)
+                } else {
+                    E::val(c, span)
+                };
+                prev_rhs = Some(rhs);
+            } else {
+                prev_rhs = None;
+                let (a, b) = (lhs.value(), rhs.value());
+                let v = match (op, &b) {
+                    // `os.getenv("B") or "127.0.0.1:8000"` is still $B's value.
+                    ("or", _) => through(&[&a, &b], span, &mut |x| and_or(op, &x[0], &x[1])),
+                    ("and", _) => lift(&[&a, &b], span, &mut |x| and_or(op, &x[0], &x[1])),
+                    // `"%s:%s" % (host, port)`: each element takes part (they
+                    // may be environment values).
+                    ("%", Value::List(items)) if rhs.tuple => {
+                        let mut all = vec![a.clone()];
+                        all.extend(items.iter().map(|x| x.value.clone()));
+                        let refs: Vec<&Value> = all.iter().collect();
+                        lift(&refs, span, &mut |x| {
+                            let args = x[1..].iter().map(|v| Spanned::new(v.clone(), span)).collect();
+                            binop("%", &x[0], &Value::List(args), true)
+                        })
+                    }
+                    _ => lift(&[&a, &b], span, &mut |x| binop(op, &x[0], &x[1], rhs.tuple)),
+                };
+                lhs = E::val(v, span);
+            }
+        }
+        Ok(lhs)
+    }
+
+    fn unary(&mut self) -> R {
+        let from = self.pos;
+        if let Some(op @ ("-" | "+" | "~")) = self.peek_op() {
+            self.enter()?;
+            self.pos += 1;
+            let v = self.unary();
+            self.depth -= 1;
+            let v = v?.value();
+            let span = self.span_from(from);
+            return Ok(E::val(lift(&[&v], span, &mut |x| unary(op, &x[0])), span));
+        }
+        if self.at_name("await") {
+            self.enter()?;
+            self.pos += 1;
+            let v = self.unary();
+            self.depth -= 1;
+            v?;
+            return Ok(E::unknown("an `await` expression".into(), self.span_from(from)));
+        }
+        self.power()
+    }
+
+    fn power(&mut self) -> R {
+        let from = self.pos;
+        let base = self.primary()?;
+        if !self.at_op("**") {
+            return Ok(base);
+        }
+        self.pos += 1;
+        self.enter()?;
+        let exp = self.unary();
+        self.depth -= 1;
+        let exp = exp?;
+        let span = self.span_from(from);
+        let (a, b) = (base.value(), exp.value());
+        Ok(E::val(
+            lift(&[&a, &b], span, &mut |x| binop("**", &x[0], &x[1], false)),
+            span,
+        ))
+    }
+
+    fn primary(&mut self) -> R {
+        let from = self.pos;
+        let mut e = self.atom()?;
+        loop {
+            match self.peek_op() {
+                Some(".") => {
+                    self.pos += 1;
+                    let name = self.peek_name().ok_or(Stop::Syntax)?;
+                    self.pos += 1;
+                    e = attribute(e, name, self.span_from(from));
+                }
+                Some("(") => {
+                    self.pos += 1;
+                    let args = self.args()?;
+                    let span = self.span_from(from);
+                    e = match args {
+                        Some(args) => call(e, args, span),
+                        None => E::unknown("a call with a generator argument".into(), span),
+                    };
+                }
+                Some("[") => {
+                    self.pos += 1;
+                    let index = self.subscript()?;
+                    let span = self.span_from(from);
+                    e = match index {
+                        Some(i) => subscript(e, i, span),
+                        None => E::unknown("a slice".into(), span),
+                    };
+                }
+                _ => return Ok(e),
+            }
+        }
+    }
+
+    /// Call arguments up to `)`; None for `f(x for x in y)`.
+    fn args(&mut self) -> Result<Option<Vec<Arg>>, Stop> {
+        let mut args = Vec::new();
+        loop {
+            if self.at_op(")") {
+                self.pos += 1;
+                return Ok(Some(args));
+            }
+            let star = match self.peek_op() {
+                Some("*") => 1,
+                Some("**") => 2,
+                _ => 0,
+            };
+            self.pos += usize::from(star > 0);
+            let keyword = match (self.peek_name(), self.toks.get(self.pos + 1)) {
+                (Some(n), Some(eq)) if star == 0 && is_op(self.w.text, eq, "=") => {
+                    self.pos += 2;
+                    Some(n.to_owned())
+                }
+                _ => None,
+            };
+            let e = self.expr()?;
+            if self.at_name("for") || self.at_name("async") {
+                self.skip_group()?;
+                return Ok(None);
+            }
+            args.push(Arg { keyword, star, e });
+            if self.at_op(",") {
+                self.pos += 1;
+            } else if !self.at_op(")") {
+                return Err(Stop::Syntax);
+            }
+        }
+    }
+
+    /// The inside of `[…]` after a value; None for a slice.
+    fn subscript(&mut self) -> Result<Option<E>, Stop> {
+        let mut depth = 0i32;
+        let mut slice = false;
+        for t in &self.toks[self.pos..] {
+            if depth == 0 && matches!(t.kind, TokKind::Op) {
+                match self.text(t) {
+                    ":" => slice = true,
+                    "]" => break,
+                    _ => {}
+                }
+            }
+            depth += depth_step(self.w.text, t);
+            if depth < 0 {
+                break;
+            }
+        }
+        if slice {
+            self.skip_group()?;
+            return Ok(None);
+        }
+        let e = self.star_exprs()?;
+        self.expect_op("]")?;
+        Ok(Some(e))
+    }
+
+    fn atom(&mut self) -> R {
+        let from = self.pos;
+        let t = self.peek().ok_or(Stop::Syntax)?;
+        let s = self.text(t);
+        let span = self.span(t.start, t.end);
+        match &t.kind {
+            TokKind::Name => {
+                self.pos += 1;
+                match s {
+                    "True" => Ok(E::val(Value::Bool(true), span)),
+                    "False" => Ok(E::val(Value::Bool(false), span)),
+                    "None" => Ok(E::val(Value::Null, span)),
+                    _ if KEYWORDS.contains(&s) => Err(Stop::Syntax),
+                    _ => Ok(self.lookup(s, span)),
+                }
+            }
+            TokKind::Number => {
+                self.pos += 1;
+                Ok(E::val(number(s), span))
+            }
+            TokKind::Str { .. } | TokKind::FStr(_) => self.strings(),
+            TokKind::Op => {
+                self.pos += 1;
+                match s {
+                    "(" => self.paren(from),
+                    "[" => self.list(from),
+                    "{" => self.brace(from),
+                    "..." => Ok(E::unknown("`...`".into(), span)),
+                    _ => Err(Stop::Syntax),
+                }
+            }
+            TokKind::Newline | TokKind::Broken => Err(Stop::Syntax),
+        }
+    }
+
+    /// `(…)`: a parenthesised expression, a tuple, or a generator.
+    fn paren(&mut self, from: usize) -> R {
+        if self.at_op(")") {
+            self.pos += 1;
+            return Ok(self.sequence(Vec::new(), from, true));
+        }
+        if self.at_name("yield") {
+            self.skip_group()?;
+            return Ok(E::unknown("a `yield` expression".into(), self.span_from(from)));
+        }
+        let first = self.star_expr()?;
+        if self.at_name("for") || self.at_name("async") {
+            self.skip_group()?;
+            return Ok(E::unknown("a generator expression".into(), self.span_from(from)));
+        }
+        if self.at_op(")") && !first.1 {
+            self.pos += 1;
+            return Ok(first.0);
+        }
+        let mut items = vec![first];
+        while self.at_op(",") {
+            self.pos += 1;
+            if self.at_op(")") {
+                break;
+            }
+            items.push(self.star_expr()?);
+        }
+        self.expect_op(")")?;
+        Ok(self.sequence(items, from, true))
+    }
+
+    /// `[…]`: a list or a list comprehension.
+    fn list(&mut self, from: usize) -> R {
+        let mut items = Vec::new();
+        while !self.at_op("]") {
+            items.push(self.star_expr()?);
+            if items.len() == 1 && (self.at_name("for") || self.at_name("async")) {
+                self.skip_group()?;
+                return Ok(E::unknown("a list comprehension".into(), self.span_from(from)));
+            }
+            if !self.at_op(",") {
+                break;
+            }
+            self.pos += 1;
+        }
+        self.expect_op("]")?;
+        Ok(self.sequence(items, from, false))
+    }
+
+    /// `{…}`: a dict, a set, or a comprehension.
+    fn brace(&mut self, from: usize) -> R {
+        if self.at_op("}") {
+            self.pos += 1;
+            return Ok(E::val(Value::Map(Vec::new()), self.span_from(from)));
+        }
+        if self.at_op("**") {
+            self.skip_group()?;
+            return Ok(E::unknown("a dict with `**` unpacking".into(), self.span_from(from)));
+        }
+        let first = self.star_expr()?;
+        if !self.at_op(":") {
+            // A set (lint502 keeps it as a list, in source order).
+            let mut items = vec![first];
+            if self.at_name("for") || self.at_name("async") {
+                self.skip_group()?;
+                return Ok(E::unknown("a set comprehension".into(), self.span_from(from)));
+            }
+            while self.at_op(",") {
+                self.pos += 1;
+                if self.at_op("}") {
+                    break;
+                }
+                items.push(self.star_expr()?);
+            }
+            self.expect_op("}")?;
+            return Ok(self.sequence(items, from, false));
+        }
+        if first.1 {
+            return Err(Stop::Syntax);
+        }
+        let mut entries: Vec<(E, E)> = Vec::new();
+        let mut key = first.0;
+        loop {
+            self.expect_op(":")?;
+            let value = self.expr()?;
+            if entries.is_empty() && (self.at_name("for") || self.at_name("async")) {
+                self.skip_group()?;
+                return Ok(E::unknown("a dict comprehension".into(), self.span_from(from)));
+            }
+            entries.push((key, value));
+            if self.at_op(",") {
+                self.pos += 1;
+            }
+            if self.at_op("}") {
+                self.pos += 1;
+                break;
+            }
+            if self.at_op("**") {
+                self.skip_group()?;
+                return Ok(E::unknown("a dict with `**` unpacking".into(), self.span_from(from)));
+            }
+            key = self.expr()?;
+        }
+        let span = self.span_from(from);
+        let mut map: Vec<(Spanned<String>, Spanned<Value>)> = Vec::new();
+        for (k, v) in entries {
+            let name = match k.value() {
+                Value::Unknown(r) => return Ok(E::unknown(r, span)),
+                kv => match py_str(&kv) {
+                    Some(s) if !matches!(kv, Value::List(_) | Value::Map(_) | Value::Env { .. }) => s,
+                    _ => return Ok(E::unknown("a dict key lint502 cannot read".into(), span)),
+                },
+            };
+            let value = v.to_value();
+            // A repeated key keeps its first place and its last value.
+            match map.iter_mut().find(|(key, _)| key.value == name) {
+                Some(entry) => entry.1 = value,
+                None => map.push((Spanned::new(name, k.span), value)),
+            }
+        }
+        Ok(E::val(Value::Map(map), span))
+    }
+
+    /// Adjacent string literals (implicit concatenation), f-strings included.
+    fn strings(&mut self) -> R {
+        let from = self.pos;
+        let mut parts: Vec<Value> = Vec::new();
+        let mut bytes = None;
+        while let Some(t) = self.peek() {
+            let (v, is_bytes) = match &t.kind {
+                TokKind::Str { body, raw, bytes } => {
+                    let text = &self.w.text[body.0..body.1];
+                    (string_value(text, *raw, *bytes), *bytes)
+                }
+                TokKind::FStr(fs) => {
+                    self.pos += 1;
+                    let v = self.fstring(fs, self.span(t.start, t.end))?;
+                    self.pos -= 1;
+                    (v, false)
+                }
+                _ => break,
+            };
+            if *bytes.get_or_insert(is_bytes) != is_bytes {
+                return Err(Stop::Syntax); // "cannot mix bytes and nonbytes literals"
+            }
+            self.pos += 1;
+            parts.push(v);
+        }
+        let span = self.span_from(from);
+        if parts.len() == 1 {
+            return Ok(E::val(parts.remove(0), span));
+        }
+        let refs: Vec<&Value> = parts.iter().collect();
+        Ok(E::val(lift(&refs, span, &mut concat), span))
+    }
+
+    fn fstring(&mut self, fs: &FStr, span: Span) -> Result<Value, Stop> {
+        if fs.template {
+            return Ok(Value::Unknown("a template string (t-string) is not a str".into()));
+        }
+        let pieces = self.fparts(&fs.parts, fs.raw)?;
+        let values: Vec<&Value> = pieces.iter().map(|(v, _)| v).collect();
+        let specs: Vec<&Option<(Option<char>, Option<String>)>> = pieces.iter().map(|(_, f)| f).collect();
+        Ok(lift(&values, span, &mut |xs| {
+            let mut out = String::new();
+            for (x, fmt) in xs.iter().zip(&specs) {
+                let piece = match fmt {
+                    None => py_str(x),
+                    Some((conv, spec)) => format_field(x, *conv, spec.as_deref()),
+                };
+                match piece {
+                    Some(p) => out.push_str(&p),
+                    None => return Value::Unknown("an f-string field lint502 cannot format".into()),
+                }
+            }
+            Value::Str(out)
+        }))
+    }
+
+    /// The pieces of an f-string: literal text (format None) and fields
+    /// (their value, conversion and spec).
+    #[allow(clippy::type_complexity)]
+    fn fparts(
+        &mut self,
+        parts: &[FPart],
+        raw: bool,
+    ) -> Result<Vec<(Value, Option<(Option<char>, Option<String>)>)>, Stop> {
+        let mut out = Vec::new();
+        for part in parts {
+            match part {
+                FPart::Text(a, b) => out.push((string_value(&self.w.text[*a..*b], raw, false), None)),
+                FPart::Brace(c) => out.push((Value::Str(c.to_string()), None)),
+                FPart::Field(f) => {
+                    if let Some((a, b)) = f.debug {
+                        out.push((Value::Str(self.w.text[a..b].to_owned()), None));
+                    }
+                    self.enter()?;
+                    let mut sub = Eval {
+                        w: self.w,
+                        toks: &f.tokens,
+                        pos: 0,
+                        depth: self.depth,
+                    };
+                    let r = sub.star_exprs();
+                    let complete = sub.pos == f.tokens.len();
+                    self.depth -= 1;
+                    let v = match r {
+                        Ok(e) if complete => e.value(),
+                        Err(Stop::Deep) => return Err(Stop::Deep),
+                        _ => Value::Unknown("an f-string field lint502 cannot read".into()),
+                    };
+                    let spec = match &f.spec {
+                        None => None,
+                        Some(spec) => {
+                            self.enter()?;
+                            let s = self.fparts(spec, raw);
+                            self.depth -= 1;
+                            let mut text = String::new();
+                            for (v, _) in s? {
+                                match v {
+                                    Value::Str(p) => text.push_str(&p),
+                                    _ => {
+                                        text.clear();
+                                        text.push('\u{0}');
+                                        break;
+                                    }
+                                }
+                            }
+                            Some(text)
+                        }
+                    };
+                    if spec.as_deref() == Some("\u{0}") {
+                        out.push((
+                            Value::Unknown("an f-string format spec lint502 cannot read".into()),
+                            None,
+                        ));
+                        continue;
+                    }
+                    let conversion = match (f.conversion, &f.debug, &spec) {
+                        (None, Some(_), None) => Some('r'),
+                        (c, _, _) => c,
+                    };
+                    out.push((v, Some((conversion, spec))));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// What a name stands for here.
+    fn lookup(&self, name: &str, span: Span) -> E {
+        match self.w.scope.get(name) {
+            Some(Bound::Value(e)) => E {
+                ev: e.ev.clone(),
+                span,
+                tuple: e.tuple,
+            },
+            Some(Bound::Conditional(line)) => E::unknown(format!("`{name}` is set conditionally (line {line})"), span),
+            Some(Bound::Path(p)) => E {
+                ev: resolve(p),
+                span,
+                tuple: false,
+            },
+            Some(Bound::Function) => E::unknown(format!("`{name}` is a function"), span),
+            Some(Bound::Class) => E::unknown(format!("`{name}` is a class"), span),
+            None => match BUILTINS.iter().find(|b| **b == name) {
+                Some(b) => E {
+                    ev: Ev::Func(Func::Builtin(b)),
+                    span,
+                    tuple: false,
+                },
+                None if name.starts_with("__") => {
+                    E::unknown(format!("`{name}` is only known when Python loads the file"), span)
+                }
+                None => E::unknown(format!("`{name}` is not defined at top level before this line"), span),
+            },
+        }
+    }
+}
+
+// ==================================================================== folding
+
+/// What a dotted path names, for the few that lint502 follows.
+fn resolve(path: &str) -> Ev {
+    match path {
+        "os.environ" => Ev::Environ,
+        "os.getenv" | "os.environ.get" | "os.environ.setdefault" => Ev::Func(Func::GetEnv),
+        "os.cpu_count" | "multiprocessing.cpu_count" => Ev::Func(Func::CpuCount("cpu_count")),
+        "os.process_cpu_count" => Ev::Func(Func::CpuCount("process_cpu_count")),
+        "os.path.join" | "posixpath.join" => Ev::Func(Func::PathJoin),
+        "environ.Env" => Ev::Func(Func::DjangoEnvNew),
+        _ => Ev::Path(path.to_owned()),
+    }
+}
+
+/// String methods whose result is still "the variable's value" for an
+/// environment value (see [`through`]).
+const TRANSPARENT_METHODS: &[&str] = &["lower", "upper", "casefold", "strip", "lstrip", "rstrip"];
+
+const STR_METHODS: &[&str] = &[
+    "lower",
+    "upper",
+    "casefold",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "replace",
+    "split",
+    "startswith",
+    "endswith",
+    "join",
+    "format",
+    "isdigit",
+];
+
+fn attribute(e: E, name: &str, span: Span) -> E {
+    let ev = match e.ev {
+        Ev::Path(p) => resolve(&format!("{p}.{name}")),
+        Ev::Environ => match name {
+            "get" | "setdefault" => Ev::Func(Func::GetEnv),
+            _ => Ev::Val(Value::Unknown(format!("`os.environ.{name}`"))),
+        },
+        Ev::DjangoEnv => match name {
+            "str" | "int" | "bool" | "float" => Ev::Func(Func::DjangoEnvGet),
+            _ => Ev::Val(Value::Unknown(format!("django-environ `env.{name}`"))),
+        },
+        Ev::Val(Value::Unknown(r)) => Ev::Val(Value::Unknown(r)),
+        Ev::Val(v @ (Value::Str(_) | Value::Env { .. })) if STR_METHODS.contains(&name) => {
+            let recv = E::val(v, e.span);
+            Ev::Func(Func::Method(Box::new(recv), name.to_owned()))
+        }
+        Ev::Val(Value::Symbolic(_)) => Ev::Val(Value::Unknown(
+            "an attribute of a value known only on the target machine".into(),
+        )),
+        Ev::Val(_) => Ev::Val(Value::Unknown(format!("the attribute `{name}`"))),
+        Ev::Func(_) => Ev::Val(Value::Unknown(format!("the attribute `{name}` of a function"))),
+    };
+    E { ev, span, tuple: false }
+}
+
+fn subscript(e: E, index: E, span: Span) -> E {
+    let i = index.value();
+    let v = match e.ev {
+        Ev::Environ => match i {
+            Value::Str(name) => Value::Env { name, default: None },
+            Value::Unknown(r) => Value::Unknown(r),
+            _ => Value::Unknown("an environment variable whose name lint502 does not know".into()),
+        },
+        Ev::Val(v) => lift(&[&v, &i], span, &mut |x| index_value(&x[0], &x[1])),
+        other => E {
+            ev: other,
+            span,
+            tuple: false,
+        }
+        .value(),
+    };
+    E::val(v, span)
+}
+
+fn index_value(v: &Value, i: &Value) -> Value {
+    let pick = |len: usize, i: i64| -> Option<usize> {
+        let len = i64::try_from(len).ok()?;
+        let j = if i < 0 { i + len } else { i };
+        (0..len).contains(&j).then(|| usize::try_from(j).ok()).flatten()
+    };
+    match (v, i) {
+        (Value::List(xs), _) => match i.as_int().filter(|_| !matches!(i, Value::Str(_))) {
+            Some(n) => {
+                pick(xs.len(), n).map_or(Value::Unknown("an index out of range".into()), |j| xs[j].value.clone())
+            }
+            None => Value::Unknown("a list index lint502 cannot read".into()),
+        },
+        (Value::Str(s), Value::Int(n)) => {
+            let chars: Vec<char> = s.chars().collect();
+            pick(chars.len(), *n).map_or(Value::Unknown("an index out of range".into()), |j| {
+                Value::Str(chars[j].to_string())
+            })
+        }
+        (Value::Map(_), Value::Str(k)) => v
+            .get(k)
+            .map_or(Value::Unknown(format!("no key `{k}` in this dict")), |x| {
+                x.value.clone()
+            }),
+        _ => Value::Unknown("a subscript lint502 cannot read".into()),
+    }
+}
+
+fn call(f: E, args: Vec<Arg>, span: Span) -> E {
+    let func = match f.ev {
+        Ev::Func(func) => func,
+        Ev::Path(p) => return E::unknown(format!("a call to `{p}()`"), span),
+        Ev::Environ => return E::unknown("calling `os.environ`".into(), span),
+        Ev::DjangoEnv => Func::DjangoEnvGet,
+        Ev::Val(Value::Unknown(r)) => return E::unknown(r, span),
+        Ev::Val(_) => return E::unknown("a call of a value that is not a function".into(), span),
+    };
+    if args.iter().any(|a| a.star > 0) {
+        return E::unknown("a call with `*` or `**` arguments".into(), span);
+    }
+    let pos: Vec<&E> = args.iter().filter(|a| a.keyword.is_none()).map(|a| &a.e).collect();
+    let kw = |name: &str| args.iter().find(|a| a.keyword.as_deref() == Some(name)).map(|a| &a.e);
+    let v = match func {
+        Func::GetEnv | Func::DjangoEnvGet => {
+            let key = pos.first().copied().or_else(|| kw("key")).or_else(|| kw("var"));
+            let default = pos.get(1).copied().or_else(|| kw("default"));
+            match key.map(E::value) {
+                Some(Value::Str(name)) => {
+                    let default = default
+                        .map(E::to_value)
+                        .filter(|d| d.value != Value::Null)
+                        .map(Box::new);
+                    Value::Env { name, default }
+                }
+                Some(Value::Unknown(r)) => Value::Unknown(r),
+                _ => Value::Unknown("an environment variable whose name lint502 does not know".into()),
+            }
+        }
+        Func::CpuCount(name) if args.is_empty() => Value::Symbolic(format!("{name}()")),
+        Func::CpuCount(name) => Value::Unknown(format!("`{name}()` with arguments")),
+        Func::DjangoEnvNew => {
+            return E {
+                ev: Ev::DjangoEnv,
+                span,
+                tuple: false,
+            };
+        }
+        Func::PathJoin => {
+            let vals: Vec<Value> = pos.iter().map(|e| e.value()).collect();
+            let refs: Vec<&Value> = vals.iter().collect();
+            lift(&refs, span, &mut path_join)
+        }
+        Func::Builtin(name) => builtin(name, &pos, &args, span),
+        Func::Method(recv, name) => {
+            let recv = recv.value();
+            let mut vals = vec![recv];
+            vals.extend(pos.iter().map(|e| e.value()));
+            let kws: Vec<(String, Value)> = args
+                .iter()
+                .filter_map(|a| a.keyword.clone().map(|k| (k, a.e.value())))
+                .collect();
+            let npos = vals.len();
+            // `sep.join(list)`: each element takes part (they may be env values).
+            let list_arg = match (name.as_str(), vals.get(1)) {
+                ("join", Some(Value::List(xs))) if vals.len() == 2 => Some(xs.clone()),
+                _ => None,
+            };
+            if let Some(xs) = list_arg {
+                let mut all = vec![vals[0].clone()];
+                all.extend(xs.into_iter().map(|x| x.value));
+                let refs: Vec<&Value> = all.iter().collect();
+                lift(&refs, span, &mut |x| match &x[0] {
+                    Value::Str(sep) => {
+                        let mut parts = Vec::new();
+                        for p in &x[1..] {
+                            match p {
+                                Value::Str(s) => parts.push(s.as_str()),
+                                _ => return Value::Unknown("joining values that are not all strings".into()),
+                            }
+                        }
+                        Value::Str(parts.join(sep))
+                    }
+                    _ => Value::Unknown("`join` on a value that is not a string".into()),
+                })
+            } else {
+                vals.extend(kws.iter().map(|(_, v)| v.clone()));
+                let refs: Vec<&Value> = vals.iter().collect();
+                let names: Vec<&str> = kws.iter().map(|(k, _)| k.as_str()).collect();
+                let op = if TRANSPARENT_METHODS.contains(&name.as_str()) {
+                    through
+                } else {
+                    lift
+                };
+                op(&refs, span, &mut |x| {
+                    str_method(&name, &x[0], &x[1..npos], &names, &x[npos..])
+                })
+            }
+        }
+    };
+    E::val(v, span)
+}
+
+fn builtin(name: &str, pos: &[&E], args: &[Arg], span: Span) -> Value {
+    if args.iter().any(|a| a.keyword.is_some()) && name != "int" {
+        return Value::Unknown(format!("`{name}()` with keyword arguments"));
+    }
+    let vals: Vec<Value> = pos.iter().map(|e| e.value()).collect();
+    // A conversion keeps the span of an environment default it converts.
+    let refs: Vec<&Value> = vals.iter().collect();
+    match (name, vals.len()) {
+        ("str", 0) => Value::Str(String::new()),
+        ("bool", 0) => Value::Bool(false),
+        ("int", 0) => Value::Int(0),
+        ("float", 0) => Value::Float(0.0),
+        ("int", 1 | 2) => {
+            let base = match vals.get(1) {
+                None => None,
+                Some(Value::Int(b)) => Some(*b),
+                Some(_) => return Value::Unknown("`int()` with a base lint502 does not know".into()),
+            };
+            through(&refs[..1], span, &mut |x| int_of(&x[0], base))
+        }
+        ("float", 1) => through(&refs, span, &mut |x| float_of(&x[0])),
+        ("str", 1) => through(&refs, span, &mut |x| match &x[0] {
+            Value::Symbolic(s) => Value::Symbolic(format!("str({s})")),
+            v => py_str(v).map_or(
+                Value::Unknown("`str()` of a value lint502 cannot format".into()),
+                Value::Str,
+            ),
+        }),
+        ("bool", 1) => through(&refs, span, &mut |x| {
+            truthy(&x[0]).map_or(
+                Value::Unknown("the truth of a value lint502 does not know".into()),
+                Value::Bool,
+            )
+        }),
+        ("len", 1) => lift(&refs, span, &mut |x| match &x[0] {
+            Value::Str(s) => Value::Int(s.chars().count() as i64),
+            Value::List(xs) => Value::Int(xs.len() as i64),
+            Value::Map(xs) => Value::Int(xs.len() as i64),
+            _ => Value::Unknown("`len()` of a value lint502 does not know".into()),
+        }),
+        ("abs", 1) => lift(&refs, span, &mut |x| match &x[0] {
+            Value::Int(i) => i
+                .checked_abs()
+                .map_or(Value::Unknown("an integer beyond 64 bits".into()), Value::Int),
+            Value::Float(f) => Value::Float(f.abs()),
+            Value::Bool(b) => Value::Int(i64::from(*b)),
+            Value::Symbolic(s) => Value::Symbolic(format!("abs({s})")),
+            _ => Value::Unknown("`abs()` of a value that is not a number".into()),
+        }),
+        ("round", 1 | 2) => lift(&refs, span, &mut |x| round(&x[0], x.get(1))),
+        ("list" | "tuple", 1) => lift(&refs, span, &mut |x| match &x[0] {
+            Value::List(xs) => Value::List(xs.clone()),
+            Value::Str(s) => Value::List(
+                s.chars()
+                    .map(|c| Spanned::new(Value::Str(c.to_string()), span))
+                    .collect(),
+            ),
+            _ => Value::Unknown(format!("`{name}()` of a value lint502 does not know")),
+        }),
+        ("max" | "min", n) if n >= 1 => {
+            let items: Vec<Value> = match (n, &vals[0]) {
+                (1, Value::List(xs)) => xs.iter().map(|x| x.value.clone()).collect(),
+                (1, Value::Unknown(r)) => return Value::Unknown(r.clone()),
+                (1, _) => return Value::Unknown(format!("`{name}()` of a value lint502 does not know")),
+                _ => vals.clone(),
+            };
+            let refs: Vec<&Value> = items.iter().collect();
+            lift(&refs, span, &mut |x| max_min(name, x))
+        }
+        _ => Value::Unknown(format!("`{name}()` with these arguments")),
+    }
+}
+
+/// Inside the evaluator, an environment value *computed from* variables
+/// (`f"{host}:{port}"`) rather than equal to one carries this mark before its
+/// comma-separated names. [`lower`] turns it into its default when the value
+/// leaves this module: a public `Value::Env` always means "the value of that
+/// variable (converted), else the default".
+const DERIVED: char = '\u{1}';
+
+/// Apply `f` to plain values. An unknown argument makes the result unknown;
+/// environment values make the result a derived environment value (see
+/// [`DERIVED`]) whose default is `f` of their defaults:
+/// `f"0.0.0.0:{os.getenv('PORT', '80')}"` is "0.0.0.0:80" when PORT is unset.
+fn lift(args: &[&Value], span: Span, f: &mut dyn FnMut(&[Value]) -> Value) -> Value {
+    if let Some(u) = args.iter().find(|a| matches!(a, Value::Unknown(_))) {
+        return (*u).clone();
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut missing = false;
+    let mut spans = Vec::new();
+    let plain: Vec<Value> = args
+        .iter()
+        .map(|a| plain_of(a, &mut names, &mut missing, &mut spans))
+        .collect();
+    let r = f(&plain);
+    if names.is_empty() {
+        return r;
+    }
+    let name = format!("{DERIVED}{}", names.join(","));
+    let default = match r {
+        Value::Unknown(_) if missing => None,
+        Value::Unknown(_) => return r,
+        Value::Null => None,
+        v => {
+            // A conversion of one default keeps pointing at that default.
+            let at = if spans.len() == 1 && args.len() == 1 {
+                spans[0]
+            } else {
+                span
+            };
+            Some(Box::new(Spanned::new(v, at)))
+        }
+    };
+    Value::Env { name, default }
+}
+
+/// Apply a value-preserving operation (a type conversion, `.lower()`,
+/// `x or default`) to its first argument: when that is a variable's own value
+/// and the other arguments are known, the result is still that variable's
+/// value (`int(os.getenv("T", "30"))` is `Env { T, 30 }`), its default (and
+/// the defaults' own lookups) mapped through `f`. Otherwise as [`lift`].
+fn through(args: &[&Value], span: Span, f: &mut dyn FnMut(&[Value]) -> Value) -> Value {
+    let Some(Value::Env { name, default }) = args.first() else {
+        return lift(args, span, f);
+    };
+    if name.starts_with(DERIVED) || !args[1..].iter().all(|a| is_known(a)) {
+        return lift(args, span, f);
+    }
+    let (mapped, at) = match default {
+        Some(d) => {
+            let mut rest: Vec<&Value> = vec![&d.value];
+            rest.extend_from_slice(&args[1..]);
+            (through(&rest, d.span, f), d.span)
+        }
+        None => {
+            let mut plain = vec![Value::Null];
+            plain.extend(args[1..].iter().map(|a| (*a).clone()));
+            (f(&plain), span)
+        }
+    };
+    let default = match mapped {
+        Value::Unknown(_) if default.is_none() => None,
+        Value::Unknown(_) => return mapped,
+        Value::Null => None,
+        v => Some(Box::new(Spanned::new(v, at))),
+    };
+    Value::Env {
+        name: name.clone(),
+        default,
+    }
+}
+
+/// Make a value public (see [`DERIVED`]): a derived environment value
+/// becomes its default, and the variables it was computed from are added to
+/// `vars`.
+fn lower(v: Spanned<Value>, vars: &mut Vec<String>) -> Spanned<Value> {
+    let span = v.span;
+    let value = match v.value {
+        Value::Env { name, default } if name.starts_with(DERIVED) => {
+            let names: Vec<&str> = name.trim_start_matches(DERIVED).split(',').collect();
+            for n in &names {
+                if !vars.iter().any(|m| m == n) {
+                    vars.push((*n).to_owned());
+                }
+            }
+            match default {
+                Some(d) => lower(*d, vars).value,
+                None => Value::Unknown(format!("computed from ${} with no default", names.join(", $"))),
+            }
+        }
+        Value::Env { name, default } => Value::Env {
+            name,
+            default: default.map(|d| Box::new(lower(*d, vars))),
+        },
+        Value::List(xs) => Value::List(xs.into_iter().map(|x| lower(x, vars)).collect()),
+        Value::Map(xs) => Value::Map(xs.into_iter().map(|(k, x)| (k, lower(x, vars))).collect()),
+        other => other,
+    };
+    Spanned::new(value, span)
+}
+
+/// An environment value's default, as a plain value (None when unset).
+fn plain_of(v: &Value, names: &mut Vec<String>, missing: &mut bool, spans: &mut Vec<Span>) -> Value {
+    match v {
+        Value::Env { name, default } => {
+            for n in name.trim_start_matches(DERIVED).split(',') {
+                if !names.iter().any(|m| m == n) {
+                    names.push(n.to_owned());
+                }
+            }
+            match default {
+                Some(d) => {
+                    spans.push(d.span);
+                    plain_of(&d.value, names, missing, spans)
+                }
+                None => {
+                    *missing = true;
+                    Value::Null
+                }
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+/// Known for folding: not unknown, not from the environment.
+fn is_known(v: &Value) -> bool {
+    !matches!(v, Value::Unknown(_) | Value::Env { .. })
+}
+
+fn concat(x: &[Value]) -> Value {
+    let mut out = String::new();
+    for v in x {
+        match v {
+            Value::Str(s) => out.push_str(s),
+            _ => return Value::Unknown("a string part lint502 cannot read".into()),
+        }
+    }
+    Value::Str(out)
+}
+
+fn path_join(x: &[Value]) -> Value {
+    let mut out = String::new();
+    for v in x {
+        let Value::Str(s) = v else {
+            return Value::Unknown("`os.path.join` of values that are not all strings".into());
+        };
+        if s.starts_with('/') {
+            out.clear();
+        } else if !out.is_empty() && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(s);
+    }
+    if x.is_empty() {
+        return Value::Unknown("`os.path.join()` without arguments".into());
+    }
+    Value::Str(out)
+}
+
+/// Python's truth value, when known.
+fn truthy(v: &Value) -> Option<bool> {
+    match v {
+        Value::Str(s) => Some(!s.is_empty()),
+        Value::Int(i) => Some(*i != 0),
+        Value::Float(f) => Some(*f != 0.0),
+        Value::Bool(b) => Some(*b),
+        Value::Null => Some(false),
+        Value::List(xs) => Some(!xs.is_empty()),
+        Value::Map(xs) => Some(!xs.is_empty()),
+        Value::Env { .. } | Value::Symbolic(_) | Value::Unknown(_) => None,
+    }
+}
+
+fn not(v: &Value) -> Value {
+    truthy(v).map_or(
+        Value::Unknown("the truth of a value lint502 does not know".into()),
+        |b| Value::Bool(!b),
+    )
+}
+
+fn and_or(op: &str, a: &Value, b: &Value) -> Value {
+    match (op, truthy(a)) {
+        ("or", Some(true)) | ("and", Some(false)) => a.clone(),
+        (_, Some(_)) => b.clone(),
+        (_, None) => Value::Unknown("the truth of a value lint502 does not know".into()),
+    }
+}
+
+/// A number, as Python reads the literal.
+fn number(s: &str) -> Value {
+    let clean: String = s.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+    if clean.ends_with('j') {
+        return Value::Unknown("a complex number".into());
+    }
+    let radix = [("0x", 16), ("0o", 8), ("0b", 2)]
+        .iter()
+        .find_map(|(p, r)| clean.strip_prefix(p).map(|d| (d.to_owned(), *r)));
+    if let Some((digits, radix)) = radix {
+        return i64::from_str_radix(&digits, radix)
+            .map_or(Value::Unknown("an integer beyond 64 bits".into()), Value::Int);
+    }
+    if clean.contains(['.', 'e']) {
+        return clean
+            .parse::<f64>()
+            .map_or(Value::Unknown("a float lint502 cannot read".into()), Value::Float);
+    }
+    clean
+        .parse::<i64>()
+        .map_or(Value::Unknown("an integer beyond 64 bits".into()), Value::Int)
+}
+
+/// A string literal's value: escapes applied (unless raw), line breaks
+/// normalised to `\n` as Python reads source. Bytes become a string when
+/// they are UTF-8.
+fn string_value(body: &str, raw: bool, bytes: bool) -> Value {
+    let body = if body.contains('\r') {
+        std::borrow::Cow::Owned(body.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(body)
+    };
+    if raw {
+        return Value::Str(body.into_owned());
+    }
+    match unescape(&body, bytes) {
+        Ok(b) => String::from_utf8(b).map_or(Value::Unknown("bytes that are not UTF-8".into()), Value::Str),
+        Err(reason) => Value::Unknown(reason),
+    }
+}
+
+/// Python's escape sequences (`\n`, `\x41`, `\101`, `\u00e9`…), as bytes
+/// (UTF-8 for `str`). `\N{…}` needs Unicode's name table: unknown.
+fn unescape(s: &str, bytes: bool) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let push_char = |out: &mut Vec<u8>, c: char| {
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            push_char(&mut out, c);
+            continue;
+        }
+        let Some(e) = chars.next() else {
+            out.push(b'\\');
+            break;
+        };
+        match e {
+            '\n' => {}
+            '\\' | '\'' | '"' => push_char(&mut out, e),
+            'a' => out.push(7),
+            'b' => out.push(8),
+            'f' => out.push(12),
+            'n' => out.push(b'\n'),
+            'r' => out.push(b'\r'),
+            't' => out.push(b'\t'),
+            'v' => out.push(11),
+            '0'..='7' => {
+                let mut n = e.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.peek().and_then(|c| c.to_digit(8)) {
+                        Some(d) => {
+                            n = n * 8 + d;
+                            chars.next();
+                        }
+                        None => break,
+                    }
+                }
+                if bytes {
+                    out.push((n & 0xFF) as u8);
+                } else {
+                    push_char(&mut out, char::from_u32(n).unwrap_or('\u{FFFD}'));
+                }
+            }
+            'x' | 'u' | 'U' if e == 'x' || !bytes => {
+                let len = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex: String = (0..len).filter_map(|_| chars.next()).collect();
+                let n = u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .filter(|_| hex.len() == len)
+                    .ok_or_else(|| format!("a malformed `\\{e}` escape"))?;
+                if bytes {
+                    out.push((n & 0xFF) as u8);
+                } else {
+                    push_char(&mut out, char::from_u32(n).ok_or("an escape that is not a character")?);
+                }
+            }
+            'N' if !bytes => return Err("a `\\N{…}` escape".into()),
+            other => {
+                out.push(b'\\');
+                push_char(&mut out, other);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A number for arithmetic (bools count as ints, as in Python).
+#[derive(Clone, Copy)]
+enum Num {
+    I(i64),
+    F(f64),
+}
+
+fn num(v: &Value) -> Option<Num> {
+    match v {
+        Value::Int(i) => Some(Num::I(*i)),
+        Value::Bool(b) => Some(Num::I(i64::from(*b))),
+        Value::Float(f) => Some(Num::F(*f)),
+        _ => None,
+    }
+}
+
+fn as_f64(n: Num) -> f64 {
+    match n {
+        Num::I(i) => i as f64,
+        Num::F(f) => f,
+    }
+}
+
+fn overflow() -> Value {
+    Value::Unknown("an integer beyond 64 bits".into())
+}
+
+fn arith(op: &str, a: Num, b: Num) -> Value {
+    match (a, b) {
+        (Num::I(x), Num::I(y)) => {
+            let r = match op {
+                "+" => x.checked_add(y),
+                "-" => x.checked_sub(y),
+                "*" => x.checked_mul(y),
+                "/" if y == 0 => return Value::Unknown("a division by zero".into()),
+                "/" => return Value::Float(x as f64 / y as f64),
+                "//" | "%" if y == 0 => return Value::Unknown("a division by zero".into()),
+                "//" => x
+                    .checked_div(y)
+                    .map(|q| if (x % y != 0) && ((x < 0) != (y < 0)) { q - 1 } else { q }),
+                "%" => x
+                    .checked_rem(y)
+                    .map(|r| if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }),
+                "**" if y < 0 => return Value::Float((x as f64).powf(y as f64)),
+                "**" => u32::try_from(y).ok().and_then(|e| x.checked_pow(e)),
+                "<<" if y < 0 => return Value::Unknown("a negative shift count".into()),
+                "<<" => (y < 64)
+                    .then(|| i128::from(x) << y)
+                    .and_then(|r| i64::try_from(r).ok())
+                    .or((x == 0).then_some(0)),
+                ">>" if y < 0 => return Value::Unknown("a negative shift count".into()),
+                ">>" => Some(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y }),
+                "&" => Some(x & y),
+                "|" => Some(x | y),
+                "^" => Some(x ^ y),
+                _ => return Value::Unknown(format!("`{op}` on integers")),
+            };
+            r.map_or_else(overflow, Value::Int)
+        }
+        _ => {
+            let (x, y) = (as_f64(a), as_f64(b));
+            match op {
+                "+" => Value::Float(x + y),
+                "-" => Value::Float(x - y),
+                "*" => Value::Float(x * y),
+                "/" | "//" | "%" if y == 0.0 => Value::Unknown("a division by zero".into()),
+                "/" => Value::Float(x / y),
+                "//" => Value::Float((x / y).floor()),
+                "%" => {
+                    let r = x % y;
+                    Value::Float(if r != 0.0 && ((r < 0.0) != (y < 0.0)) { r + y } else { r })
+                }
+                "**" if x == 0.0 && y < 0.0 => Value::Unknown("a division by zero".into()),
+                "**" => Value::Float(x.powf(y)),
+                _ => Value::Unknown(format!("`{op}` on floats")),
+            }
+        }
+    }
+}
+
+/// Precedence of a symbolic expression's text (how lint502 wrote it).
+fn sym_prec(s: &str) -> u8 {
+    let mut depth = 0;
+    let mut lowest = 15;
+    let b = s.as_bytes();
+    for (i, c) in b.iter().enumerate() {
+        match c {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b' ' if depth == 0 => {
+                let rest = &s[i + 1..];
+                let p = if rest.starts_with("+ ") || rest.starts_with("- ") {
+                    9
+                } else if rest.starts_with("* ")
+                    || rest.starts_with("/ ")
+                    || rest.starts_with("// ")
+                    || rest.starts_with("% ")
+                {
+                    10
+                } else if rest.starts_with("** ") {
+                    12
+                } else {
+                    15
+                };
+                lowest = lowest.min(p);
+            }
+            _ => {}
+        }
+    }
+    if lowest == 15 && s.starts_with('-') { 11 } else { lowest }
+}
+
+fn op_prec(op: &str) -> u8 {
+    match op {
+        "+" | "-" => 9,
+        "**" => 12,
+        _ => 10,
+    }
+}
+
+/// Text of an operand of a symbolic expression.
+fn sym_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Symbolic(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Bool(b) => Some(if *b { "True" } else { "False" }.into()),
+        Value::Float(f) => Some(py_float_repr(*f)),
+        _ => None,
+    }
+}
+
+fn symbolic(op: &str, a: &Value, b: &Value) -> Value {
+    let (Some(x), Some(y)) = (sym_text(a), sym_text(b)) else {
+        return Value::Unknown("arithmetic on a value known only on the target machine".into());
+    };
+    let p = op_prec(op);
+    let (pa, pb) = (sym_prec(&x), sym_prec(&y));
+    let left_paren = if op == "**" { pa <= p } else { pa < p };
+    let right_paren = if op == "**" { pb < p } else { pb <= p };
+    let wrap = |s: String, w: bool| if w { format!("({s})") } else { s };
+    Value::Symbolic(format!("{} {op} {}", wrap(x, left_paren), wrap(y, right_paren)))
+}
+
+fn binop(op: &str, a: &Value, b: &Value, rhs_tuple: bool) -> Value {
+    if matches!(a, Value::Symbolic(_)) || matches!(b, Value::Symbolic(_)) {
+        if ["+", "-", "*", "/", "//", "%", "**"].contains(&op) {
+            return symbolic(op, a, b);
+        }
+        return Value::Unknown("an operation on a value known only on the target machine".into());
+    }
+    if let (Some(x), Some(y)) = (num(a), num(b)) {
+        return arith(op, x, y);
+    }
+    let too_big = || Value::Unknown("a value too large to fold".into());
+    match (op, a, b) {
+        ("+", Value::Str(x), Value::Str(y)) => {
+            if x.len() + y.len() > MAX_FOLDED_LEN {
+                return too_big();
+            }
+            Value::Str(format!("{x}{y}"))
+        }
+        ("+", Value::List(x), Value::List(y)) => {
+            if x.len() + y.len() > MAX_FOLDED_LEN {
+                return too_big();
+            }
+            Value::List(x.iter().chain(y).cloned().collect())
+        }
+        ("*", Value::Str(_) | Value::List(_), Value::Int(_) | Value::Bool(_)) => repeat(a, b),
+        ("*", Value::Int(_) | Value::Bool(_), Value::Str(_) | Value::List(_)) => repeat(b, a),
+        ("%", Value::Str(fmt), args) => percent_format(fmt, args, rhs_tuple)
+            .map_or(Value::Unknown("a `%` format lint502 cannot apply".into()), Value::Str),
+        ("|", Value::Map(x), Value::Map(y)) => {
+            let mut out = x.clone();
+            for (k, v) in y {
+                match out.iter_mut().find(|(key, _)| key.value == k.value) {
+                    Some(e) => e.1 = v.clone(),
+                    None => out.push((k.clone(), v.clone())),
+                }
+            }
+            Value::Map(out)
+        }
+        _ => Value::Unknown(format!("`{op}` between a {} and a {}", type_name(a), type_name(b))),
+    }
+}
+
+fn repeat(seq: &Value, n: &Value) -> Value {
+    let n = n.as_int().unwrap_or(0).max(0);
+    let Ok(n) = usize::try_from(n) else {
+        return Value::Unknown("a value too large to fold".into());
+    };
+    match seq {
+        Value::Str(s) if s.len().saturating_mul(n) <= MAX_FOLDED_LEN => Value::Str(s.repeat(n)),
+        Value::List(xs) if xs.len().saturating_mul(n) <= MAX_FOLDED_LEN => {
+            Value::List(xs.iter().cloned().cycle().take(xs.len() * n).collect())
+        }
+        _ => Value::Unknown("a value too large to fold".into()),
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Str(_) => "str",
+        Value::Int(_) => "int",
+        Value::Float(_) => "float",
+        Value::Bool(_) => "bool",
+        Value::Null => "None",
+        Value::List(_) => "list",
+        Value::Map(_) => "dict",
+        Value::Env { .. } => "environment value",
+        Value::Symbolic(_) => "machine-dependent value",
+        Value::Unknown(_) => "unknown value",
+    }
+}
+
+fn unary(op: &str, v: &Value) -> Value {
+    match (op, v) {
+        (_, Value::Symbolic(s)) if op != "~" => {
+            let p = sym_prec(s);
+            Value::Symbolic(if op == "-" {
+                if p < 11 { format!("-({s})") } else { format!("-{s}") }
+            } else {
+                s.clone()
+            })
+        }
+        ("-", _) => match num(v) {
+            Some(Num::I(i)) => i.checked_neg().map_or_else(overflow, Value::Int),
+            Some(Num::F(f)) => Value::Float(-f),
+            None => Value::Unknown(format!("`-` on a {}", type_name(v))),
+        },
+        ("+", _) => match num(v) {
+            Some(Num::I(i)) => Value::Int(i),
+            Some(Num::F(f)) => Value::Float(f),
+            None => Value::Unknown(format!("`+` on a {}", type_name(v))),
+        },
+        (_, Value::Int(i)) => Value::Int(!i),
+        (_, Value::Bool(b)) => Value::Int(!i64::from(*b)),
+        _ => Value::Unknown(format!("`{op}` on a {}", type_name(v))),
+    }
+}
+
+/// Python's `==`, when decidable.
+fn py_eq(a: &Value, b: &Value) -> Option<bool> {
+    if let (Some(x), Some(y)) = (num(a), num(b)) {
+        return Some(match (x, y) {
+            (Num::I(x), Num::I(y)) => x == y,
+            _ => as_f64(x) == as_f64(y),
+        });
+    }
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Some(x == y),
+        (Value::Null, Value::Null) => Some(true),
+        (Value::List(x), Value::List(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut all = true;
+            for (p, q) in x.iter().zip(y) {
+                all &= py_eq(&p.value, &q.value)?;
+            }
+            Some(all)
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut all = true;
+            for (k, v) in x {
+                match b.get(&k.value) {
+                    Some(w) => all &= py_eq(&v.value, &w.value)?,
+                    None => return Some(false),
+                }
+            }
+            let _ = y;
+            Some(all)
+        }
+        (Value::Symbolic(_) | Value::Env { .. } | Value::Unknown(_), _)
+        | (_, Value::Symbolic(_) | Value::Env { .. } | Value::Unknown(_)) => None,
+        _ => Some(false),
+    }
+}
+
+fn compare(op: &str, a: &Value, b: &Value) -> Value {
+    let unknown = || Value::Unknown(format!("a `{op}` comparison lint502 cannot decide"));
+    let r = match op {
+        "==" => py_eq(a, b),
+        "!=" => py_eq(a, b).map(|e| !e),
+        "is" | "is not" => match (a, b) {
+            (Value::Null, Value::Null) => Some(true),
+            (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+            (Value::Null | Value::Bool(_), v) | (v, Value::Null | Value::Bool(_)) if is_known(v) => Some(false),
+            _ => None,
+        }
+        .map(|r| if op == "is" { r } else { !r }),
+        "in" | "not in" => match (a, b) {
+            (Value::Str(x), Value::Str(y)) => Some(y.contains(x.as_str())),
+            (_, Value::List(xs)) => {
+                let mut found = Some(false);
+                for x in xs {
+                    match py_eq(a, &x.value) {
+                        Some(true) => {
+                            found = Some(true);
+                            break;
+                        }
+                        Some(false) => {}
+                        None => found = None,
+                    }
+                }
+                found
+            }
+            (Value::Str(k), Value::Map(_)) => Some(b.get(k).is_some()),
+            _ => None,
+        }
+        .map(|r| if op == "in" { r } else { !r }),
+        _ => {
+            let ord = match (num(a), num(b), a, b) {
+                (Some(x), Some(y), _, _) => as_f64(x).partial_cmp(&as_f64(y)),
+                (_, _, Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+                _ => None,
+            };
+            ord.map(|o| match op {
+                "<" => o.is_lt(),
+                ">" => o.is_gt(),
+                "<=" => o.is_le(),
+                _ => o.is_ge(),
+            })
+        }
+    };
+    r.map_or_else(unknown, Value::Bool)
+}
+
+/// Python's `str()` of a scalar.
+fn py_str(v: &Value) -> Option<String> {
+    match v {
+        Value::Str(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(py_float_repr(*f)),
+        Value::Bool(b) => Some(if *b { "True" } else { "False" }.into()),
+        Value::Null => Some("None".into()),
+        _ => None,
+    }
+}
+
+/// Python's `repr()` of a scalar.
+fn py_repr(v: &Value) -> Option<String> {
+    let Value::Str(s) = v else { return py_str(v) };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7F => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    Some(out)
+}
+
+/// Python's `repr(float)` (and `str(float)`): the shortest text that reads
+/// back the same, in exponent form below 1e-4 and from 1e16.
+pub fn py_float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.into();
+    }
+    let sci = format!("{f:e}");
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let neg = mant.starts_with('-');
+    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
+    let n = digits.len() as i32;
+    let point = exp + 1;
+    let body = if (-3..=16).contains(&point) {
+        if point <= 0 {
+            format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+        } else if point >= n {
+            format!("{digits}{}.0", "0".repeat((point - n) as usize))
+        } else {
+            let (a, b) = digits.split_at(point as usize);
+            format!("{a}.{b}")
+        }
+    } else {
+        let (a, b) = digits.split_at(1);
+        let m = if b.is_empty() { a.to_owned() } else { format!("{a}.{b}") };
+        format!("{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs())
+    };
+    if neg { format!("-{body}") } else { body }
+}
+
+/// One f-string field: conversion, then the format spec (only the empty
+/// spec, `s` and `d` are applied).
+fn format_field(v: &Value, conv: Option<char>, spec: Option<&str>) -> Option<String> {
+    let s = match conv {
+        Some('r') => py_repr(v)?,
+        Some('a') => py_repr(v).filter(|s| s.is_ascii())?,
+        Some(_) => py_str(v)?,
+        None => match (spec.unwrap_or(""), v) {
+            ("", _) => return py_str(v),
+            ("s", Value::Str(s)) => return Some(s.clone()),
+            ("d", Value::Int(i)) => return Some(i.to_string()),
+            _ => return None,
+        },
+    };
+    match spec.unwrap_or("") {
+        "" | "s" => Some(s),
+        _ => None,
+    }
+}
+
+/// `"fmt" % args` for `%s`, `%d`, `%i`, `%r`, `%%` and `%(name)s`.
+fn percent_format(fmt: &str, args: &Value, tuple: bool) -> Option<String> {
+    let items: Vec<Value> = match args {
+        Value::List(xs) if tuple => xs.iter().map(|x| x.value.clone()).collect(),
+        Value::Map(_) => Vec::new(),
+        v => vec![v.clone()],
+    };
+    let mut next = items.iter();
+    let mut out = String::new();
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut key = None;
+        if chars.peek() == Some(&'(') {
+            chars.next();
+            let k: String = chars.by_ref().take_while(|c| *c != ')').collect();
+            key = Some(k);
+        }
+        let value = |key: &Option<String>, next: &mut std::slice::Iter<'_, Value>| match key {
+            Some(k) => args.get(k).map(|v| v.value.clone()),
+            None => next.next().cloned(),
+        };
+        match chars.next()? {
+            '%' => out.push('%'),
+            's' => out.push_str(&py_str(&value(&key, &mut next)?)?),
+            'r' => out.push_str(&py_repr(&value(&key, &mut next)?)?),
+            'd' | 'i' => match value(&key, &mut next)? {
+                Value::Int(i) => out.push_str(&i.to_string()),
+                Value::Bool(b) => out.push_str(if b { "1" } else { "0" }),
+                Value::Float(f) if f.is_finite() => out.push_str(&(f.trunc() as i64).to_string()),
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    if next.next().is_some() {
+        return None; // "not all arguments converted"
+    }
+    Some(out)
+}
+
+/// `"{} {name}".format(…)` with plain fields (no conversion, no spec).
+fn str_format(fmt: &str, pos: &[Value], names: &[&str], kws: &[Value]) -> Option<String> {
+    let mut out = String::new();
+    let mut auto = 0;
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let field: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                if field.contains(['!', ':', '.', '[']) {
+                    return None;
+                }
+                let v = if field.is_empty() {
+                    auto += 1;
+                    pos.get(auto - 1)?
+                } else if let Ok(i) = field.parse::<usize>() {
+                    pos.get(i)?
+                } else {
+                    let i = names.iter().position(|n| *n == field)?;
+                    kws.get(i)?
+                };
+                out.push_str(&py_str(v)?);
+            }
+            '}' => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+fn str_method(name: &str, recv: &Value, pos: &[Value], names: &[&str], kws: &[Value]) -> Value {
+    let Value::Str(s) = recv else {
+        return Value::Unknown(format!("`.{name}()` on a {}", type_name(recv)));
+    };
+    let unknown = || Value::Unknown(format!("`.{name}()` with these arguments"));
+    let chars_arg = |i: usize| match pos.get(i) {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::Str(c)) => Some(Some(c.clone())),
+        _ => None,
+    };
+    let strip = |s: &str, chars: Option<String>, left: bool, right: bool| {
+        let pred = |c: char| match &chars {
+            None => c.is_whitespace(),
+            Some(set) => set.contains(c),
+        };
+        let s = if left { s.trim_start_matches(pred) } else { s };
+        let s = if right { s.trim_end_matches(pred) } else { s };
+        Value::Str(s.to_owned())
+    };
+    if name != "format" && !kws.is_empty() {
+        return unknown();
+    }
+    match name {
+        "lower" | "casefold" if pos.is_empty() => Value::Str(s.to_lowercase()),
+        "upper" if pos.is_empty() => Value::Str(s.to_uppercase()),
+        "isdigit" if pos.is_empty() => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric())),
+        "strip" | "lstrip" | "rstrip" if pos.len() <= 1 => match chars_arg(0) {
+            Some(c) => strip(s, c, name != "rstrip", name != "lstrip"),
+            None => unknown(),
+        },
+        "replace" if pos.len() == 2 => match (&pos[0], &pos[1]) {
+            (Value::Str(a), Value::Str(b)) if !a.is_empty() => Value::Str(s.replace(a.as_str(), b)),
+            _ => unknown(),
+        },
+        "startswith" | "endswith" if pos.len() == 1 => match &pos[0] {
+            Value::Str(p) => Value::Bool(if name == "startswith" {
+                s.starts_with(p.as_str())
+            } else {
+                s.ends_with(p.as_str())
+            }),
+            _ => unknown(),
+        },
+        "split" if pos.len() <= 1 => {
+            let parts: Vec<String> = match chars_arg(0) {
+                Some(None) => s.split_whitespace().map(str::to_owned).collect(),
+                Some(Some(sep)) if !sep.is_empty() => s.split(sep.as_str()).map(str::to_owned).collect(),
+                _ => return unknown(),
+            };
+            Value::List(
+                parts
+                    .into_iter()
+                    .map(|p| Spanned::new(Value::Str(p), Span::default()))
+                    .collect(),
+            )
+        }
+        "format" => str_format(s, pos, names, kws).map_or_else(unknown, Value::Str),
+        _ => unknown(),
+    }
+}
+
+/// Python's `int()`.
+fn int_of(v: &Value, base: Option<i64>) -> Value {
+    let bad = || Value::Unknown("`int()` of a value Python would reject".into());
+    match (v, base) {
+        (Value::Int(i), None) => Value::Int(*i),
+        (Value::Bool(b), None) => Value::Int(i64::from(*b)),
+        (Value::Float(f), None) if f.is_finite() && f.abs() < 9.2e18 => Value::Int(f.trunc() as i64),
+        (Value::Symbolic(s), None) => {
+            if s.contains(['/', '.']) {
+                Value::Symbolic(format!("int({s})"))
+            } else {
+                Value::Symbolic(s.clone())
+            }
+        }
+        (Value::Str(s), base) => {
+            let t = s.trim();
+            let (neg, t) = match t.strip_prefix('-') {
+                Some(r) => (true, r),
+                None => (false, t.strip_prefix('+').unwrap_or(t)),
+            };
+            let lower = t.to_ascii_lowercase();
+            let (radix, digits) = match base.unwrap_or(10) {
+                0 => [("0x", 16), ("0o", 8), ("0b", 2)]
+                    .iter()
+                    .find_map(|(p, r)| lower.strip_prefix(p).map(|d| (*r, d)))
+                    .unwrap_or((10, lower.as_str())),
+                b @ 2..=36 => {
+                    let prefix = match b {
+                        16 => "0x",
+                        8 => "0o",
+                        2 => "0b",
+                        _ => "\u{0}",
+                    };
+                    (b as u32, lower.strip_prefix(prefix).unwrap_or(&lower))
+                }
+                _ => return bad(),
+            };
+            if digits.is_empty()
+                || digits.starts_with('_')
+                || digits.ends_with('_')
+                || digits.contains("__")
+                || digits.starts_with(['+', '-'])
+            {
+                return bad();
+            }
+            let clean: String = digits.chars().filter(|c| *c != '_').collect();
+            match i64::from_str_radix(&clean, radix) {
+                Ok(n) => Value::Int(if neg { -n } else { n }),
+                Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => overflow(),
+                Err(_) => bad(),
+            }
+        }
+        _ => bad(),
+    }
+}
+
+/// Python's `float()`.
+fn float_of(v: &Value) -> Value {
+    match v {
+        Value::Float(f) => Value::Float(*f),
+        Value::Int(i) => Value::Float(*i as f64),
+        Value::Bool(b) => Value::Float(f64::from(u8::from(*b))),
+        Value::Symbolic(s) => Value::Symbolic(format!("float({s})")),
+        Value::Str(s) => {
+            let t = s.trim().to_ascii_lowercase();
+            let t = t.strip_prefix('+').unwrap_or(&t);
+            let named = match t.trim_start_matches('-') {
+                "inf" | "infinity" => Some(f64::INFINITY),
+                "nan" => Some(f64::NAN),
+                _ => None,
+            };
+            if let Some(f) = named {
+                return Value::Float(if t.starts_with('-') { -f } else { f });
+            }
+            let ok = !t.is_empty()
+                && t.chars().all(|c| c.is_ascii_digit() || "._e+-".contains(c))
+                && !t.contains("__")
+                && !t.starts_with('_')
+                && !t.ends_with('_');
+            let clean: String = t.chars().filter(|c| *c != '_').collect();
+            match clean.parse::<f64>() {
+                Ok(f) if ok => Value::Float(f),
+                _ => Value::Unknown("`float()` of a value Python would reject".into()),
+            }
+        }
+        _ => Value::Unknown("`float()` of a value Python would reject".into()),
+    }
+}
+
+fn round(v: &Value, digits: Option<&Value>) -> Value {
+    match (num(v), digits) {
+        (Some(Num::I(i)), None | Some(Value::Null)) => Value::Int(i),
+        (Some(Num::F(f)), None | Some(Value::Null)) if f.is_finite() && f.abs() < 9.2e18 => {
+            Value::Int(f.round_ties_even() as i64)
+        }
+        (Some(Num::F(f)), Some(Value::Int(0))) => Value::Float(f.round_ties_even()),
+        (Some(Num::I(i)), Some(Value::Int(n))) if *n >= 0 => Value::Int(i),
+        _ if matches!(v, Value::Symbolic(_)) => match sym_text(v) {
+            Some(s) if digits.is_none() => Value::Symbolic(format!("round({s})")),
+            _ => Value::Unknown("`round()` with these arguments".into()),
+        },
+        _ => Value::Unknown("`round()` with these arguments".into()),
+    }
+}
+
+fn max_min(name: &str, x: &[Value]) -> Value {
+    if x.is_empty() {
+        return Value::Unknown(format!("`{name}()` of nothing"));
+    }
+    if x.iter().any(|v| matches!(v, Value::Symbolic(_))) {
+        let parts: Option<Vec<String>> = x.iter().map(sym_text).collect();
+        return parts.map_or(
+            Value::Unknown(format!("`{name}()` of values lint502 cannot compare")),
+            |p| Value::Symbolic(format!("{name}({})", p.join(", "))),
+        );
+    }
+    let mut best = &x[0];
+    for v in &x[1..] {
+        let better = match compare(if name == "max" { ">" } else { "<" }, v, best) {
+            Value::Bool(b) => b,
+            _ => return Value::Unknown(format!("`{name}()` of values lint502 cannot compare")),
+        };
+        if better {
+            best = v;
+        }
+    }
+    best.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(text: &str) -> Module {
+        parse_module(FileId(0), text)
+    }
+
+    /// The last top-level assignment to `name`.
+    fn value(text: &str, name: &str) -> Value {
+        let m = module(text);
+        assert!(m.error.is_none(), "{:?}", m.error);
+        m.assignments
+            .iter()
+            .rev()
+            .find(|a| a.target.value == name)
+            .map(|a| a.value.value.clone())
+            .unwrap_or_else(|| panic!("no assignment to {name} in {:?}", m.assignments))
+    }
+
+    fn names(text: &str) -> Vec<String> {
+        module(text).assignments.into_iter().map(|a| a.target.value).collect()
+    }
+
+    /// The value of the last assignment to `name` (spans stripped), and the
+    /// environment variables it was computed from.
+    fn computed(text: &str, name: &str) -> (Value, Vec<String>) {
+        let m = module(text);
+        assert!(m.error.is_none(), "{:?}", m.error);
+        let a = m
+            .assignments
+            .iter()
+            .rev()
+            .find(|a| a.target.value == name)
+            .expect("assigned");
+        (strip(&a.value.value), a.env.clone())
+    }
+
+    fn vars(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    fn s(v: &str) -> Value {
+        Value::Str(v.into())
+    }
+
+    fn list(items: Vec<Value>) -> Value {
+        Value::List(items.into_iter().map(|v| Spanned::new(v, Span::default())).collect())
+    }
+
+    /// Compare values ignoring spans.
+    fn strip(v: &Value) -> Value {
+        match v {
+            Value::List(xs) => Value::List(
+                xs.iter()
+                    .map(|x| Spanned::new(strip(&x.value), Span::default()))
+                    .collect(),
+            ),
+            Value::Map(xs) => Value::Map(
+                xs.iter()
+                    .map(|(k, x)| {
+                        (
+                            Spanned::new(k.value.clone(), Span::default()),
+                            Spanned::new(strip(&x.value), Span::default()),
+                        )
+                    })
+                    .collect(),
+            ),
+            Value::Env { name, default } => Value::Env {
+                name: name.clone(),
+                default: default
+                    .as_ref()
+                    .map(|d| Box::new(Spanned::new(strip(&d.value), Span::default()))),
+            },
+            v => v.clone(),
+        }
+    }
+
+    fn env(name: &str, default: Option<Value>) -> Value {
+        Value::Env {
+            name: name.into(),
+            default: default.map(|d| Box::new(Spanned::new(d, Span::default()))),
+        }
+    }
+
+    fn error(text: &str) -> String {
+        module(text).error.map(|e| e.message).unwrap_or_default()
+    }
+
+    #[test]
+    fn literals() {
+        assert_eq!(value("a = 'x'", "a"), s("x"));
+        assert_eq!(value("a = 42", "a"), Value::Int(42));
+        assert_eq!(value("a = -42", "a"), Value::Int(-42));
+        assert_eq!(value("a = 1_000", "a"), Value::Int(1000));
+        assert_eq!(value("a = 0x1F", "a"), Value::Int(31));
+        assert_eq!(value("a = 0o17", "a"), Value::Int(15));
+        assert_eq!(value("a = 0b101", "a"), Value::Int(5));
+        assert_eq!(value("a = 1.5", "a"), Value::Float(1.5));
+        assert_eq!(value("a = .5", "a"), Value::Float(0.5));
+        assert_eq!(value("a = 1.", "a"), Value::Float(1.0));
+        assert_eq!(value("a = 1e3", "a"), Value::Float(1000.0));
+        assert_eq!(value("a = True", "a"), Value::Bool(true));
+        assert_eq!(value("a = False", "a"), Value::Bool(false));
+        assert_eq!(value("a = None", "a"), Value::Null);
+        assert_eq!(value("a = b'abc'", "a"), s("abc"));
+        assert!(matches!(value("a = 2j", "a"), Value::Unknown(_)));
+        assert!(matches!(value("a = 99999999999999999999", "a"), Value::Unknown(_)));
+    }
+
+    #[test]
+    fn string_forms() {
+        assert_eq!(value(r#"a = "a\tb\x41\101\u00e9""#, "a"), s("a\tbAAé"));
+        assert_eq!(value(r#"a = r"C:\new\x" "#, "a"), s(r"C:\new\x"));
+        assert_eq!(value(r#"a = R'\d+\.\d+'"#, "a"), s(r"\d+\.\d+"));
+        assert_eq!(value(r#"a = rb"\x00""#, "a"), s(r"\x00"));
+        // A raw string may end in an escaped quote; the backslash stays.
+        assert_eq!(value(r#"a = r"\"" "#, "a"), s(r#"\""#));
+        assert_eq!(value("a = 'it''s'", "a"), s("its"));
+        assert_eq!(value("a = ('0.0.0.0'\n     ':8000')", "a"), s("0.0.0.0:8000"));
+        assert_eq!(value("a = u'x' \"y\"", "a"), s("xy"));
+        assert_eq!(value("a = 'x\\\ny'", "a"), s("xy"));
+        assert_eq!(value("a = '''x\r\ny'''", "a"), s("x\ny"));
+        assert!(matches!(value(r#"a = "\N{BULLET}""#, "a"), Value::Unknown(_)));
+    }
+
+    #[test]
+    fn triple_quoted_strings_hide_equals_and_hashes() {
+        let text = "doc = '''\nbind = \"x\"  # not a comment\nworkers = 3\n'''\nworkers = 2\n";
+        let m = module(text);
+        assert!(m.error.is_none());
+        assert_eq!(names(text), ["doc", "workers"]);
+        assert_eq!(value(text, "workers"), Value::Int(2));
+        assert_eq!(value(text, "doc"), s("\nbind = \"x\"  # not a comment\nworkers = 3\n"));
+        assert!(m.comments.is_empty());
+        let text = "x = \"\"\"a \"quoted\" ''' b\"\"\"\ny = '#'  # real\n";
+        assert_eq!(value(text, "x"), s("a \"quoted\" ''' b"));
+        assert_eq!(value(text, "y"), s("#"));
+        assert_eq!(module(text).comments[0].text, " real");
+    }
+
+    #[test]
+    fn containers() {
+        assert_eq!(
+            strip(&value("bind = ['0.0.0.0:8000', 'unix:/run/app.sock']", "bind")),
+            list(vec![s("0.0.0.0:8000"), s("unix:/run/app.sock")])
+        );
+        assert_eq!(
+            strip(&value("a = (1, 'x', None,)", "a")),
+            list(vec![Value::Int(1), s("x"), Value::Null])
+        );
+        assert_eq!(strip(&value("a = ()", "a")), list(vec![]));
+        assert_eq!(strip(&value("a = 1, 2", "a")), list(vec![Value::Int(1), Value::Int(2)]));
+        assert_eq!(strip(&value("a = {'b', 'a'}", "a")), list(vec![s("b"), s("a")]));
+        let m = strip(&value("a = {'x': 1, 'y': [True], 'x': 3}", "a"));
+        assert_eq!(m.get("x").map(|v| v.value.clone()), Some(Value::Int(3)));
+        assert_eq!(m.get("y").map(|v| strip(&v.value)), Some(list(vec![Value::Bool(true)])));
+        let Value::Map(entries) = &m else { panic!() };
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            strip(&value("a = {1: 'one'}", "a")).get("1").map(|v| v.value.clone()),
+            Some(s("one"))
+        );
+        assert_eq!(
+            strip(&value("a = [*[1], 2]", "a")),
+            list(vec![Value::Int(1), Value::Int(2)])
+        );
+        assert!(matches!(value("a = [x for x in y]", "a"), Value::Unknown(_)));
+        assert!(matches!(value("a = {**b}", "a"), Value::Unknown(_)));
+        // A nested value keeps its own span.
+        let text = "bind = ['a:1', 'b:2']";
+        let Value::List(xs) = value(text, "bind") else { panic!() };
+        assert_eq!(&text[xs[1].span.range()], "'b:2'");
+    }
+
+    #[test]
+    fn environment_lookups() {
+        let text = "import os\nbind = os.getenv(\"BIND\")\n";
+        assert_eq!(value(text, "bind"), env("BIND", None));
+        let text = "import os\nbind = os.getenv('BIND', '0.0.0.0:8000')\n";
+        assert_eq!(strip(&value(text, "bind")), env("BIND", Some(s("0.0.0.0:8000"))));
+        let text = "import os\ntimeout = int(os.environ.get(\"TIMEOUT\", \"120\"))\n";
+        let v = value(text, "timeout");
+        assert_eq!(strip(&v), env("TIMEOUT", Some(Value::Int(120))));
+        // The converted default still points at the literal.
+        let Value::Env { default: Some(d), .. } = v else {
+            panic!()
+        };
+        assert_eq!(&text[d.span.range()], "\"120\"");
+        assert_eq!(value("import os\nw = os.environ['W']", "w"), env("W", None));
+        assert_eq!(value("import os\nw = os.getenv('W', None)", "w"), env("W", None));
+        assert_eq!(
+            strip(&value("import os\nw = os.getenv('W', default=3)", "w")),
+            env("W", Some(Value::Int(3)))
+        );
+        assert_eq!(
+            strip(&value("from os import environ\nw = environ.get('W', '4')", "w")),
+            env("W", Some(s("4")))
+        );
+        assert_eq!(
+            strip(&value("from os import getenv as g\nw = g('W', 5)", "w")),
+            env("W", Some(Value::Int(5)))
+        );
+        // int() of an unset variable with no default fails: still "no default".
+        assert_eq!(value("import os\nw = int(os.getenv('W'))", "w"), env("W", None));
+        assert_eq!(
+            strip(&value("import os\nr = bool(int(os.getenv('R', '0')))", "r")),
+            env("R", Some(Value::Bool(false)))
+        );
+        assert_eq!(
+            strip(&value("import os\nl = os.environ.get('L', 'INFO').lower()", "l")),
+            env("L", Some(s("info")))
+        );
+        // A comparison is computed from $R: false when it is unset.
+        assert_eq!(
+            computed("import os\nr = os.environ.get('R', 'false').lower() == 'true'", "r"),
+            (Value::Bool(false), vars(&["R"]))
+        );
+        // A lookup whose default is computed from others.
+        let text = "import os\nh = os.getenv('H', 'x')\nb = os.getenv('B', h + ':1')\n";
+        assert_eq!(computed(text, "b"), (env("B", Some(s("x:1"))), vars(&["H"])));
+        assert_eq!(
+            computed("import os\nb = os.getenv('A', os.getenv('B', '1'))", "b"),
+            (env("A", Some(env("B", Some(s("1"))))), vec![])
+        );
+        assert_eq!(
+            strip(&value("import os\nb = os.getenv('B') or '127.0.0.1:8000'", "b")),
+            env("B", Some(s("127.0.0.1:8000")))
+        );
+        // `environ` that is django-environ, not os.environ.
+        let text = "import environ\nenv = environ.Env()\nworkers = env.int('W', 3)\nx = environ.get('X')\n";
+        assert_eq!(strip(&value(text, "workers")), env("W", Some(Value::Int(3))));
+        assert!(matches!(value(text, "x"), Value::Unknown(_)));
+        // Not imported: Python would fail, lint502 does not guess.
+        assert!(matches!(value("w = os.getenv('W', 3)", "w"), Value::Unknown(_)));
+    }
+
+    #[test]
+    fn fstrings_and_formatting() {
+        let text = "PORT = 8000\nbind = f\"0.0.0.0:{PORT}\"\n";
+        assert_eq!(value(text, "bind"), s("0.0.0.0:8000"));
+        // Computed from the environment: the value when it is unset, and the
+        // variables that change it.
+        let text = "import os\nbind = f\"0.0.0.0:{os.getenv('PORT', '5000')}\"\n";
+        assert_eq!(computed(text, "bind"), (s("0.0.0.0:5000"), vars(&["PORT"])));
+        let text = "import os\nh = os.getenv('H', '0.0.0.0')\np = os.getenv('P', '80')\nb = f'{h}:{p}'\n";
+        assert_eq!(computed(text, "b"), (s("0.0.0.0:80"), vars(&["H", "P"])));
+        let text = "import os\nb = f\"{os.getenv('HOST')}:80\"\n";
+        assert_eq!(computed(text, "b"), (s("None:80"), vars(&["HOST"])));
+        let (v, used) = computed("import os\nb = int(os.getenv('W')) + 1\n", "b");
+        assert!(matches!(v, Value::Unknown(_)), "{v:?}");
+        assert_eq!(used, ["W"]);
+        assert_eq!(value("x = 1\na = f'{x!r} {x=} {{lit}}'", "a"), s("1 x=1 {lit}"));
+        assert_eq!(value("x = 'v'\na = f'{x!r}'", "a"), s("'v'"));
+        assert_eq!(value("a = f\"{'nested' + f'{1 + 1}'}\"", "a"), s("nested2"));
+        // 3.12: the same quotes inside a field.
+        assert_eq!(value("a = f\"{\"in\"}\"", "a"), s("in"));
+        assert_eq!(value("a = f'''{\n  1 +  # comment\n  2\n}'''", "a"), s("3"));
+        assert_eq!(value("a = rf'\\d{1}'", "a"), s("\\d1"));
+        assert_eq!(value("a = f'{1:d}'", "a"), s("1"));
+        assert!(matches!(value("a = f'{1:>5}'", "a"), Value::Unknown(_)));
+        assert!(matches!(value("a = f'{undefined}'", "a"), Value::Unknown(_)));
+        assert!(matches!(value("a = t'{1}'", "a"), Value::Unknown(_)));
+        assert_eq!(value("h = 'x'\np = 80\na = '%s:%d' % (h, p)", "a"), s("x:80"));
+        assert_eq!(value("a = '%(h)s' % {'h': 'y'}", "a"), s("y"));
+        assert_eq!(
+            computed("import os\nh = os.getenv('H', 'x')\na = '%s:%d' % (h, 80)", "a"),
+            (s("x:80"), vars(&["H"]))
+        );
+        assert!(matches!(value("a = '%s %s' % ('only one',)", "a"), Value::Unknown(_)));
+        assert_eq!(value("a = '{}:{port}'.format('h', port=1)", "a"), s("h:1"));
+        assert_eq!(value("a = ','.join(['a', 'b'])", "a"), s("a,b"));
+        assert_eq!(value("a = 'x' + 'y' * 2", "a"), s("xyy"));
+        assert_eq!(
+            value("import os\na = os.path.join('/srv', 'app', 'x.log')", "a"),
+            s("/srv/app/x.log")
+        );
+        assert_eq!(value("a = str(8000)", "a"), s("8000"));
+        assert_eq!(value("a = str(1.5e20)", "a"), s("1.5e+20"));
+    }
+
+    /// Edge cases of f-string lexing, in the spirit of CPython's
+    /// Lib/test/test_fstring.py (values as Python gives them).
+    #[test]
+    fn fstring_lexing_edge_cases() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (r#"f'{3!=4}'"#, Some("True")),
+            (r#"f'{0==1}'"#, Some("False")),
+            (r#"f'{{{10}'"#, Some("{10")),
+            (r#"f'}}{10}'"#, Some("}10")),
+            (r#"f'{10}}}'"#, Some("10}")),
+            (r#"f'{"{{}}"}'"#, Some("{{}}")),
+            (r#"f'{"{"}'"#, Some("{")),
+            (r#"f'{"a"!r}'"#, Some("'a'")),
+            (r#"f'{"a!r"}'"#, Some("a!r")),
+            (r#"f'{"x" """eric"s""" "y"}'"#, Some("xeric\"sy")),
+            (r#"f"{'''eric's'''}""#, Some("eric's")),
+            (r##"f'{"#"}'"##, Some("#")),
+            (r#"'abc' f'## {"def"}ghi'"#, Some("abc## defghi")),
+            (r#"f'\x7b1+1}}'"#, Some("{1+1}")),
+            (r#"f'\\{6*7}'"#, Some("\\42")),
+            (r#"fr'\{6*7}'"#, Some("\\42")),
+            ("rf'''{3+\n4}'''", Some("7")),
+            ("f'''{\n3\n=}'''", Some("\n3\n=3")),
+            (r#"f'{ 3 }'"#, Some("3")),
+            (r#"f'{3,}'"#, None),    // a tuple: lint502 does not format containers
+            (r#"f'{x:=10}'"#, None), // `=10` is a format spec, not a walrus
+            (r#"f'{3!=4!s:.3}'"#, None),
+            (r#"f'{10:#{3 != {4:5} and 1}x}'"#, None),
+            (r#"f'{ {x: y for x, y in [(1, 2), ]} }'"#, None),
+            (r#"f'{(lambda y: y*2)("8")!r:10}'"#, None),
+            (r#"f'\N{AMPERSAND}'"#, None),
+            (r##"f'{d["#"]}'"##, None),
+            (r#"f'{3.14:!<10.10}'"#, None),
+        ];
+        for (expr, want) in cases {
+            let text = format!("x = 'X'\nd = {{}}\na = {expr}\nb = 1\n");
+            let m = module(&text);
+            assert!(m.error.is_none(), "{expr}: {:?}", m.error);
+            assert_eq!(names(&text), ["x", "d", "a", "b"], "{expr}");
+            let got = value(&text, "a");
+            match want {
+                Some(w) => assert_eq!(got, s(w), "{expr}"),
+                None => assert!(matches!(got, Value::Unknown(_)), "{expr}: {got:?}"),
+            }
+        }
+        // `\\N{x}` is a backslash, then `N`, then a field.
+        assert_eq!(value("x = 'spam'\na = f'\\\\N{x}'", "a"), s("\\Nspam"));
+        assert_eq!(value("x = 'spam'\na = fr'\\N{x}'", "a"), s("\\Nspam"));
+        assert_eq!(
+            value("x = 'spam'\na = f'\\\\\\N{AMPERSAND}{x}'", "a").clone(),
+            value("a = f'\\N{AMPERSAND}'", "a")
+        );
+    }
+
+    #[test]
+    fn arithmetic_and_cpu_count() {
+        assert_eq!(value("a = 2 + 3 * 4", "a"), Value::Int(14));
+        assert_eq!(value("a = (2 + 3) * 4", "a"), Value::Int(20));
+        assert_eq!(value("a = 2 ** 10", "a"), Value::Int(1024));
+        assert_eq!(value("a = -2 ** 2", "a"), Value::Int(-4));
+        assert_eq!(value("a = 7 // -2", "a"), Value::Int(-4));
+        assert_eq!(value("a = -7 % 3", "a"), Value::Int(2));
+        assert_eq!(value("a = 7 / 2", "a"), Value::Float(3.5));
+        assert_eq!(value("a = 8190 * 4", "a"), Value::Int(32760));
+        assert_eq!(value("a = 50*1024*1024", "a"), Value::Int(52428800));
+        assert_eq!(value("a = 1 < 2 < 3", "a"), Value::Bool(true));
+        assert_eq!(value("a = 3 > 2 > 2", "a"), Value::Bool(false));
+        assert_eq!(value("a = not 0", "a"), Value::Bool(true));
+        assert_eq!(value("a = 'x' in ['x']", "a"), Value::Bool(true));
+        assert_eq!(value("a = 1 if 0 else 2", "a"), Value::Int(2));
+        assert!(matches!(value("a = 1 / 0", "a"), Value::Unknown(_)));
+        assert!(matches!(value("a = 2 ** 100", "a"), Value::Unknown(_)));
+        let text = "import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n";
+        assert_eq!(value(text, "workers"), Value::Symbolic("cpu_count() * 2 + 1".into()));
+        let text = "import multiprocessing as mp\nw = 2 * mp.cpu_count() + 1\n";
+        assert_eq!(value(text, "w"), Value::Symbolic("2 * cpu_count() + 1".into()));
+        let text = "import os\nw = (os.cpu_count() + 1) * 2\n";
+        assert_eq!(value(text, "w"), Value::Symbolic("(cpu_count() + 1) * 2".into()));
+        let text = "from multiprocessing import cpu_count\nn = cpu_count()\nw = max(2, n - 1)\n";
+        assert_eq!(value(text, "w"), Value::Symbolic("max(2, cpu_count() - 1)".into()));
+        let text = "import os, multiprocessing\nw = int(os.environ.get('W', multiprocessing.cpu_count() * 2 + 1))\n";
+        assert_eq!(
+            strip(&value(text, "w")),
+            env("W", Some(Value::Symbolic("cpu_count() * 2 + 1".into())))
+        );
+    }
+
+    #[test]
+    fn names_and_references() {
+        let text = "a = b = 'x'\nc = a\n";
+        assert_eq!(names(text), ["a", "b", "c"]);
+        assert_eq!(value(text, "b"), s("x"));
+        assert_eq!(value(text, "c"), s("x"));
+        let text = "x, y = 1, 'two'\n[p, q] = (3, 4)\n";
+        assert_eq!(value(text, "y"), s("two"));
+        assert_eq!(value(text, "q"), Value::Int(4));
+        assert_eq!(value("timeout: int = 30", "timeout"), Value::Int(30));
+        assert!(names("timeout: int").is_empty());
+        assert_eq!(value("w = 2\nw += 1", "w"), Value::Int(3));
+        assert!(matches!(value("w += 1", "w"), Value::Unknown(_)));
+        assert!(matches!(value("a = b", "a"), Value::Unknown(_)));
+        // Targets that are not names are not top-level names.
+        assert_eq!(
+            names("import os\nos.environ['X'] = '1'\nx.y = 2\nf = lambda a=1: a\n"),
+            ["f"]
+        );
+        assert_eq!(names("a = 1; b = 2"), ["a", "b"]);
+        assert_eq!(names("print(a=1)\nx == 1\n"), Vec::<String>::new());
+        // Soft keywords used as names.
+        assert_eq!(
+            names("match = 1\ntype = 'x'\ncase: int = 2\n"),
+            ["match", "type", "case"]
+        );
+        assert!(names("type X = int\n").is_empty());
+    }
+
+    #[test]
+    fn function_and_class_bodies_are_skipped() {
+        let text = "\
+def post_fork(server, worker):
+    bind = \"x\"
+    if True:
+        workers = 9
+
+class Worker(Base):
+    timeout = 1
+    def f(self):
+        pass
+
+bind = \"0.0.0.0:8000\"
+@decorator
+async def when_ready(server): timeout = 5
+";
+        let m = module(text);
+        assert!(m.error.is_none(), "{:?}", m.error);
+        assert_eq!(names(text), ["bind"]);
+        assert_eq!(value(text, "bind"), s("0.0.0.0:8000"));
+        let defs: Vec<(&str, &BindingKind)> = m.bindings.iter().map(|b| (b.name.value.as_str(), &b.kind)).collect();
+        assert_eq!(
+            defs,
+            [
+                ("post_fork", &BindingKind::Function),
+                ("Worker", &BindingKind::Class),
+                ("when_ready", &BindingKind::Function)
+            ]
+        );
+        assert_eq!(&text[m.bindings[0].name.span.range()], "post_fork");
+    }
+
+    #[test]
+    fn conditional_blocks() {
+        let text = "\
+import os
+if os.getenv('DEV'):
+    workers = 1
+    if x:
+        threads = 2
+elif y: reload = True
+else:
+    workers = 4
+try:
+    import gevent
+    worker_class = 'gevent'
+except ImportError:
+    worker_class = 'sync'
+finally:
+    timeout = 30
+with open('x') as f:
+    keepalive = 5
+for i in range(3):
+    backlog = i
+bind = 'a'
+";
+        let m = module(text);
+        assert!(m.error.is_none(), "{:?}", m.error);
+        let got: Vec<(&str, bool)> = m
+            .assignments
+            .iter()
+            .map(|a| (a.target.value.as_str(), a.conditional))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("workers", true),
+                ("threads", true),
+                ("reload", true),
+                ("workers", true),
+                ("worker_class", true),
+                ("worker_class", true),
+                ("timeout", false),
+                ("keepalive", false),
+                ("backlog", true),
+                ("bind", false)
+            ]
+        );
+        // A name last set conditionally is not known afterwards.
+        assert!(matches!(value("if x:\n    a = 1\nb = a\n", "b"), Value::Unknown(_)));
+        let text = "match cmd:\n    case 'a':\n        workers = 2\n    case _:\n        workers = 3\nx = 1\n";
+        let m = module(text);
+        assert!(m.error.is_none(), "{:?}", m.error);
+        assert!(m.assignments[..2].iter().all(|a| a.conditional));
+        assert!(!m.assignments[2].conditional);
+    }
+
+    #[test]
+    fn if_chains_follow_the_branch_taken_without_environment() {
+        // tiangolo/uvicorn-gunicorn-docker's pattern.
+        let text = "\
+import os
+host = os.getenv('HOST', '0.0.0.0')
+port = os.getenv('PORT', '80')
+bind_env = os.getenv('BIND', None)
+if bind_env:
+    use_bind = bind_env
+else:
+    use_bind = f'{host}:{port}'
+bind = use_bind
+";
+        assert_eq!(
+            computed(text, "bind"),
+            (s("0.0.0.0:80"), vars(&["BIND", "HOST", "PORT"]))
+        );
+        let m = module(text);
+        assert!(
+            m.assignments
+                .iter()
+                .filter(|a| a.target.value == "use_bind")
+                .all(|a| a.conditional)
+        );
+        // Known conditions pick their branch; no environment involved.
+        let text = "DEBUG = False\nif DEBUG:\n    w = 1\nelif 1 > 2: w = 2\nelse:\n    w = 3\nx = w\n";
+        assert_eq!(value(text, "x"), Value::Int(3));
+        // Without an else, the value before the chain stays when nothing holds.
+        let text = "import os\nw = 4\nif os.getenv('DEV'):\n    w = 1\nx = w\n";
+        assert_eq!(computed(text, "x"), (Value::Int(4), vars(&["DEV"])));
+        // Undecidable conditions leave the names unknown.
+        let text = "import sys\nif sys.platform == 'darwin':\n    w = 1\nelse:\n    w = 2\nx = w\n";
+        assert!(matches!(value(text, "x"), Value::Unknown(_)));
+        // An elif condition is read before any branch ran.
+        let text = "a = 1\nif False:\n    pass\nelif a == 1:\n    a = 2\n    b = a\nc = b\n";
+        assert_eq!(value(text, "c"), Value::Int(2));
+        // Imports in undecided branches are still followed.
+        let text = "import sys\nif sys.version_info > (3,):\n    import os\nelse:\n    import os\nb = os.getenv('B')\n";
+        assert_eq!(value(text, "b"), env("B", None));
+        // Nested blocks inside a branch stay conditional.
+        let text = "if True:\n    if y:\n        w = 1\nx = w\n";
+        assert!(matches!(value(text, "x"), Value::Unknown(_)));
+    }
+
+    #[test]
+    fn spans() {
+        let text = "import os\nbind = os.getenv('BIND', '0.0.0.0:8000')  # c\n";
+        let m = module(text);
+        let a = &m.assignments[0];
+        assert_eq!(&text[a.target.span.range()], "bind");
+        assert_eq!(&text[a.value.span.range()], "os.getenv('BIND', '0.0.0.0:8000')");
+        assert_eq!(&text[a.span.range()], "bind = os.getenv('BIND', '0.0.0.0:8000')");
+        let Value::Env { default: Some(d), .. } = &a.value.value else {
+            panic!()
+        };
+        assert_eq!(&text[d.span.range()], "'0.0.0.0:8000'");
+        assert_eq!(&text[m.comments[0].span.range()], "# c");
+        assert_eq!((a.target.span.start, a.target.span.end), (10, 14));
+    }
+
+    #[test]
+    fn line_joining_and_indentation() {
+        let text = "x = [\n  1,\n# c\n  2]\ny = 1 + \\\n    2\nif x:\n\tz = 1\n\tw = 2\n";
+        let m = module(text);
+        assert!(m.error.is_none(), "{:?}", m.error);
+        assert_eq!(names(text), ["x", "y", "z", "w"]);
+        // A tab and eight spaces reach the same column, but CPython refuses
+        // to compare them.
+        assert_eq!(
+            error("if x:\n\tz = 1\n        w = 2\n"),
+            "inconsistent use of tabs and spaces in indentation"
+        );
+        assert_eq!(value(text, "y"), Value::Int(3));
+        // Blank and comment lines do not count for indentation.
+        let text = "if x:\n\n    # c\n    a = 1\n  # odd comment\nb = 2\n";
+        assert!(module(text).error.is_none());
+        assert_eq!(names(text), ["a", "b"]);
+        // A BOM and CRLF line ends.
+        let text = "\u{FEFF}a = 1\r\nif x:\r\n    b = 2\r\nc = 3\r\n";
+        assert!(module(text).error.is_none());
+        assert_eq!(names(text), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn tokenizer_errors_are_reported_and_reading_goes_on() {
+        let m = module("a = 1\nb = \"oops\nc = 3\n");
+        let e = m.error.as_ref().expect("error");
+        assert_eq!(e.message, "unterminated string literal (detected at line 2)");
+        assert_eq!(e.span.start, 10);
+        assert_eq!(names("a = 1\nb = \"oops\nc = 3\n"), ["a", "c"]);
+        assert_eq!(
+            error("a = '''never closed\n"),
+            "unterminated triple-quoted string literal (detected at line 2)"
+        );
+        assert_eq!(
+            error("a = f'x{1}\nb = 2\n"),
+            "unterminated f-string literal (detected at line 1)"
+        );
+        assert_eq!(names("a = f'x{1}\nb = 2\n"), ["b"]);
+        assert_eq!(error("a = (1,\nb = 2\n"), "'(' was never closed");
+        assert_eq!(names("a = (1,\nb = 2\n"), ["b"]);
+        assert_eq!(error("a = 1)\n"), "unmatched ')'");
+        assert_eq!(
+            error("a = (1]\n"),
+            "closing parenthesis ']' does not match opening parenthesis '('"
+        );
+        assert_eq!(error("a = 1 $ 2\n"), "invalid character '$' (U+0024)");
+        assert_eq!(
+            error("a = 1 \\ 2\n"),
+            "unexpected character after line continuation character"
+        );
+        assert_eq!(
+            error("a = 012\n"),
+            "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
+        );
+        assert_eq!(error("a = 1abc\n"), "invalid decimal literal");
+        assert!(error("a = 1if x else 2\n").is_empty());
+        assert_eq!(
+            error("if x:\n    a = 1\n  b = 2\n"),
+            "unindent does not match any outer indentation level"
+        );
+        assert_eq!(error("a = 1\n    b = 2\n"), "unexpected indent");
+        assert_eq!(
+            error("if x:\nb = 2\n"),
+            "expected an indented block after 'if' statement on line 1"
+        );
+        assert_eq!(
+            error("def f():\n"),
+            "expected an indented block after function definition on line 1"
+        );
+        assert_eq!(
+            error("try:\n    pass\nexcept E:\nx = 1\n"),
+            "expected an indented block after 'except' statement on line 3"
+        );
+        assert_eq!(error("a = f'{1'\nb = 2\n"), "f-string: expecting '}'");
+        assert_eq!(names("a = f'{1'\nb = 2\n"), ["b"]);
+        assert_eq!(error("a = f'}'\n"), "f-string: single '}' is not allowed");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_crash() {
+        // Run with half the stack of a test thread: the limits keep a margin
+        // even in debug builds.
+        let run = std::thread::Builder::new().stack_size(1 << 20).spawn(|| {
+            let n = 10_000;
+            let text = format!("a = {}1{}\nb = 2\n", "(".repeat(n), ")".repeat(n));
+            let m = module(&text);
+            assert_eq!(m.error.map(|e| e.message), Some("too many nested parentheses".into()));
+            assert_eq!(names(&text), ["b"]);
+            for chain in ["-", "not ", "2 ** ", "1 if 1 else ", "lambda: ", "x.", "await "] {
+                let text = format!("a = {}1\n", chain.repeat(2_000));
+                let m = module(&text);
+                assert!(m.error.is_none(), "{chain}");
+                assert!(matches!(m.assignments[0].value.value, Value::Unknown(_)), "{chain}");
+            }
+            // CPython's own limit of nesting is accepted (the value is not read).
+            let text = format!("a = {}1{}\n", "[".repeat(MAX_PAREN_LEVEL), "]".repeat(MAX_PAREN_LEVEL));
+            assert!(module(&text).error.is_none());
+            let text = format!("a = {}1{}\n", "[".repeat(20), "]".repeat(20));
+            assert!(matches!(value(&text, "a"), Value::List(_)));
+            let k = MAX_FSTRING_LEVEL - 1;
+            let text = format!("a = {}1{}\n", "f'{".repeat(k), "}'".repeat(k));
+            assert!(module(&text).error.is_none());
+            let text = format!("a = {}1{}\nb = 2\n", "f'{".repeat(n), "}'".repeat(n));
+            assert_eq!(
+                module(&text).error.map(|e| e.message),
+                Some("too many nested f-strings".into())
+            );
+            assert_eq!(names(&text), ["b"]);
+            let text = format!("a = {}\n", "1 + ".repeat(n) + "1");
+            assert_eq!(value(&text, "a"), Value::Int(n as i64 + 1));
+            let text = format!("a = {}1{}\n", "{'k': ".repeat(n), "}".repeat(n));
+            assert!(module(&text).error.is_some());
+        });
+        assert!(run.map(|h| h.join().is_ok()).unwrap_or(false));
+    }
+
+    #[test]
+    fn float_repr_matches_python() {
+        for (f, want) in [
+            (1.0, "1.0"),
+            (0.1, "0.1"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-2.5, "-2.5"),
+            (123456.789, "123456.789"),
+            (1.5e-7, "1.5e-07"),
+        ] {
+            assert_eq!(py_float_repr(f), want);
+        }
+    }
+}
+
+#[cfg(test)]
+mod never_panics {
+    use super::*;
+
+    /// No evaluator-internal environment value leaves the module.
+    fn public(v: &Value) -> bool {
+        match v {
+            Value::Env { name, default } => {
+                !name.contains([DERIVED, ',']) && default.as_ref().is_none_or(|d| public(&d.value))
+            }
+            Value::List(xs) => xs.iter().all(|x| public(&x.value)),
+            Value::Map(xs) => xs.iter().all(|(_, x)| public(&x.value)),
+            _ => true,
+        }
+    }
+
+    /// Random text over the pieces that matter to Python's tokenizer and to
+    /// lint502's reader: no panic, no internal error, spans on character
+    /// boundaries.
+    #[test]
+    fn random_inputs() {
+        const ALPHABET: &[&str] = &[
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\\",
+            "#",
+            "'",
+            "\"",
+            "'''",
+            "\"\"\"",
+            "f'",
+            "rb\"",
+            "f\"{",
+            "t'",
+            "{",
+            "}",
+            "(",
+            ")",
+            "[",
+            "]",
+            ":",
+            "=",
+            ",",
+            ";",
+            "!",
+            "!r",
+            "*",
+            "**",
+            "-",
+            "+",
+            "%",
+            ".",
+            "a",
+            "bind",
+            "os",
+            "import os",
+            "os.getenv(",
+            "if",
+            "else",
+            "elif",
+            "def",
+            "class",
+            "lambda",
+            "not",
+            "1",
+            "0x",
+            "1.5e",
+            "_",
+            "é",
+            "€",
+            "\u{FEFF}",
+            "\u{1A}",
+            "\u{0C}",
+            "\\N{",
+            "match",
+            "case",
+            "type",
+            "try:",
+            "except",
+            "del",
+            "@",
+        ];
+        let mut seed: u64 = 0x5eed;
+        for _ in 0..10_000 {
+            let mut text = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (seed >> 58) as usize + 1;
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(ALPHABET[(seed >> 33) as usize % ALPHABET.len()]);
+            }
+            let m = parse_module(FileId(0), &text);
+            if let Some(e) = &m.error {
+                assert!(!e.message.starts_with("internal"), "{text:?}: {}", e.message);
+                assert!(text.get(e.span.range()).is_some(), "{text:?}: {:?}", e.span);
+            }
+            for a in &m.assignments {
+                assert!(text.get(a.span.range()).is_some(), "{text:?}");
+                assert!(text.get(a.value.span.range()).is_some(), "{text:?}");
+                assert!(public(&a.value.value), "{text:?}: {:?}", a.value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod grammar {
+    use super::*;
+    use pest::{consumes_to, parses_to};
+
+    #[test]
+    fn strings_names_numbers_comments() {
+        parses_to! {
+            parser: PythonGrammar,
+            input: "rb'x' # c",
+            rule: Rule::tokens,
+            tokens: [tokens(0, 9, [
+                string(0, 5, [string_prefix(0, 2), single_sq(2, 3), short_sq_body(3, 4)]),
+                comment(6, 9)
+            ])]
+        };
+        // Three quotes open a triple-quoted string, never `''` then `'`.
+        parses_to! {
+            parser: PythonGrammar,
+            input: "'''a'b'''",
+            rule: Rule::tokens,
+            tokens: [tokens(0, 9, [string(0, 9, [triple_sq(0, 3), long_sq_body(3, 6)])])]
+        };
+        parses_to! {
+            parser: PythonGrammar,
+            input: "'''a",
+            rule: Rule::tokens,
+            tokens: [tokens(0, 4, [unterminated_string(0, 4, [triple_sq(0, 3), long_sq_body(3, 4)])])]
+        };
+        parses_to! {
+            parser: PythonGrammar,
+            input: "x=1_000.5e-3j\\\n.5",
+            rule: Rule::tokens,
+            tokens: [tokens(0, 17, [
+                name(0, 1), operator(1, 2), number(2, 13), continuation(13, 15), number(15, 17)
+            ])]
+        };
+    }
+
+    #[test]
+    fn fstrings_change_mode() {
+        // The run of ordinary tokens stops after an f-string's start.
+        parses_to! {
+            parser: PythonGrammar,
+            input: "a = f\"{x}\"",
+            rule: Rule::tokens,
+            tokens: [tokens(0, 6, [
+                name(0, 1), operator(2, 3),
+                fstring_start(4, 6, [fstring_prefix(4, 5), single_dq(5, 6)])
+            ])]
+        };
+        parses_to! {
+            parser: PythonGrammar,
+            input: "a\\N{DASH}{{",
+            rule: Rule::fs_piece_dq,
+            tokens: [fs_piece_dq(0, 9, [fs_text_dq(0, 9)])]
+        };
+        // Raw: `\N` is two characters and `{` opens a field.
+        parses_to! {
+            parser: PythonGrammar,
+            input: "a\\N{DASH}",
+            rule: Rule::rfs_piece_dq,
+            tokens: [rfs_piece_dq(0, 3, [rfs_text_dq(0, 3)])]
+        };
+        parses_to! {
+            parser: PythonGrammar,
+            input: "{{x",
+            rule: Rule::fs_piece_sq,
+            tokens: [fs_piece_sq(0, 2, [fs_double_brace(0, 2)])]
+        };
+        parses_to! {
+            parser: PythonGrammar,
+            input: "\"\"\"",
+            rule: Rule::fs_piece_tdq,
+            tokens: [fs_piece_tdq(0, 3, [fs_end_tdq(0, 3)])]
+        };
+    }
+}

@@ -7,6 +7,7 @@ use crate::discover::FileKind;
 use crate::model::Deployment;
 use crate::source::{SourceDb, Span};
 
+pub mod cross;
 pub mod lnt;
 pub mod nginx;
 
@@ -87,6 +88,18 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &nginx::include_cycle::META,
         check: nginx::include_cycle::check,
+    },
+    Rule {
+        meta: &cross::proxy_target_no_listener::META,
+        check: cross::proxy_target_no_listener::check,
+    },
+    Rule {
+        meta: &cross::proxy_host_mismatch::META,
+        check: cross::proxy_host_mismatch::check,
+    },
+    Rule {
+        meta: &cross::unix_socket_mismatch::META,
+        check: cross::unix_socket_mismatch::check,
     },
 ];
 

@@ -10,7 +10,7 @@ pub const META: RuleMeta = RuleMeta {
     group: Group::Tool,
     severity: Severity::Error,
     summary: "a file has a syntax error: the program that reads it refuses to start",
-    inputs: &[FileKind::Nginx],
+    inputs: &[FileKind::Nginx, FileKind::Pm2, FileKind::Gunicorn, FileKind::Launch],
     doc: include_str!("../../../lints/LNT001.md"),
 };
 
@@ -29,6 +29,19 @@ pub fn check(cx: &mut Checker) {
             .with_note(format!("`nginx -t` says: {} in {}:{}", e.message, path, line))
             .with_note("nginx refuses to start or reload with this file, so every site it serves is down")
             .with_help("run `lint502 parse FILE` to see how lint502 (and nginx) read the statements before this point");
+        cx.report(d);
+    }
+    for (file, e) in &cx.model.backends.syntax_errors {
+        let d = cx
+            .diagnostic(
+                e.span,
+                "lint502 stops reading here",
+                format!("syntax error: {}", e.message),
+            )
+            .with_note(format!(
+                "{} cannot be read past this point; the settings after it are not checked",
+                cx.db.get(*file).display
+            ));
         cx.report(d);
     }
 }

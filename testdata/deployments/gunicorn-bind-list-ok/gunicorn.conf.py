@@ -1,0 +1,1 @@
+bind = ["unix:/run/app/gunicorn.sock", "127.0.0.1:8000"]

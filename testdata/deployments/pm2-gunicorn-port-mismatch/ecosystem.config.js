@@ -1,0 +1,11 @@
+module.exports = {
+  apps: [
+    {
+      name: "web",
+      script: "venv/bin/gunicorn",
+      args: "-w 2 -b 127.0.0.1:5001 app:app",
+      interpreter: "none",
+      cwd: "/srv/app",
+    },
+  ],
+};
