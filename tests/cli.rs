@@ -152,7 +152,10 @@ fn verbose_says_what_each_file_was_taken_to_be() {
         "{stderr}"
     );
     // An INI file in conf.d is not nginx: it is a supervisor program.
-    assert!(stderr.contains("supervisor/conf.d/app.conf: launch: supervisor file"), "{stderr}");
+    assert!(
+        stderr.contains("supervisor/conf.d/app.conf: launch: supervisor file"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("node_modules"), "{stderr}");
 }
 

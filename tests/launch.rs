@@ -55,6 +55,11 @@ fn env_lookup(name: &str, default: Option<(&str, Span)>) -> Value {
     }
 }
 
+/// The first `len` bytes of `span`.
+fn prefix(span: Span, len: usize) -> Span {
+    Span::new(F, span.start as usize, span.start as usize + len)
+}
+
 /// The text from the first occurrence of `from` to the end of the first
 /// occurrence of `to` after it.
 fn between(text: &str, from: &str, to: &str) -> Span {
@@ -501,6 +506,24 @@ fn dockerfile_env_forms_and_build_arg_defaults() {
 }
 
 #[test]
+fn dockerfile_env_values_see_the_environment_before_their_instruction() {
+    // The Dockerfile reference's own example.
+    let text = "FROM alpine\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\n";
+    let got = ok(parse_dockerfile(F, text));
+    let vars: Vec<(&str, &Value)> = got[0].env.iter().map(|(k, v)| (k.value.as_str(), &v.value)).collect();
+    assert_eq!(
+        vars,
+        [
+            ("abc", &Value::Str("hello".into())),
+            ("abc", &Value::Str("bye".into())),
+            ("def", &Value::Str("hello".into())),
+            ("ghi", &Value::Str("bye".into())),
+        ]
+    );
+    assert_eq!(got[0].env_var("abc").map(|v| &v.value), Some(&Value::Str("bye".into())));
+}
+
+#[test]
 fn dockerfile_backtick_escape_directive() {
     let text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore\nWORKDIR C:\\app\nENV A=1 `\n    B=\"two words\"\nCMD [\"waitress-serve\", `\n     \"--port=8080\", \"app:app\"]\n";
     let got = ok(parse_dockerfile(F, text));
@@ -548,25 +571,15 @@ fn dockerfile_stage_inheritance_and_entrypoint_reset() {
     assert_eq!(l.command, Some(s(text, "gunicorn -b :$PORT app:app")));
     assert_eq!(l.workdir, Some(s(text, "/srv")));
     assert_eq!(l.env_var("PORT").map(|v| &v.value), Some(&Value::Str("9000".into())));
-    assert_eq!(l.ports, vec![s(text, "9000 ").map_trim(), s(text, "9001/tcp")]);
+    assert_eq!(
+        l.ports,
+        vec![sv("9000", prefix(at(text, "9000 "), 4)), s(text, "9001/tcp")]
+    );
     assert_eq!(l.extra("FROM").map(|v| &v.value), Some(&Value::Str("base".into())));
     // Its own ENTRYPOINT resets the CMD inherited from `base`.
     let last = ok(parse_dockerfile(F, text));
     assert_eq!(last[0].command.as_ref().map(|c| c.value.as_str()), Some("tini --"));
     assert_eq!(last[0].extra("CMD"), None);
-}
-
-trait MapTrim {
-    fn map_trim(self) -> Self;
-}
-
-impl MapTrim for Spanned<String> {
-    /// Drop trailing blanks from a needle (and its span): `"9000 "` → `9000`.
-    fn map_trim(self) -> Self {
-        let t = self.value.trim_end().to_owned();
-        let span = Span::new(F, self.span.start as usize, self.span.start as usize + t.len());
-        Spanned::new(t, span)
-    }
 }
 
 #[test]
@@ -799,19 +812,17 @@ fn compose_long_ports_expose_networks_and_network_mode() {
     assert_eq!(entries[0].0, s(text, "backend"));
     assert_eq!(
         got[1].extra("network_mode"),
-        Some(&str_value("host", at(text, "host\n")).map_span_len(4))
+        Some(&str_value(
+            "host",
+            prefix(
+                at(
+                    text, "host
+"
+                ),
+                4
+            )
+        ))
     );
-}
-
-trait SpanLen {
-    fn map_span_len(self, len: usize) -> Self;
-}
-
-impl SpanLen for Spanned<Value> {
-    fn map_span_len(self, len: usize) -> Self {
-        let s = self.span.start as usize;
-        Spanned::new(self.value, Span::new(F, s, s + len))
-    }
 }
 
 #[test]
@@ -993,7 +1004,7 @@ fn supervisor_program_web() {
         text,
         "/srv/app/venv/bin/gunicorn app.wsgi:application --bind 127.0.0.1:8001 --workers 3",
     ));
-    want.workdir = Some(sv("/srv/app", at(text, "/srv/app\n").with_len(8)));
+    want.workdir = Some(sv("/srv/app", prefix(at(text, "/srv/app\n"), 8)));
     want.env = vec![
         env(s(text, "LANG"), str_value("en_US.UTF-8", at(text, "\"en_US.UTF-8\""))),
         env(
@@ -1001,33 +1012,12 @@ fn supervisor_program_web() {
             str_value("app.settings.prod", at(text, "\"app.settings.prod\"")),
         ),
         env(
-            sv("PORT", at(text, "PORT=")).with_len_s(4),
+            sv("PORT", prefix(at(text, "PORT="), 4)),
             str_value("8001", at(text, "\"8001\"")),
         ),
     ];
     want.extra = vec![("user".into(), str_value("www-data", at(text, "www-data")))];
     assert_eq!(ok(parse_supervisor(F, text)), vec![want]);
-}
-
-trait WithLen {
-    fn with_len(self, len: usize) -> Self;
-}
-
-impl WithLen for Span {
-    fn with_len(self, len: usize) -> Self {
-        Span::new(F, self.start as usize, self.start as usize + len)
-    }
-}
-
-trait WithLenS {
-    fn with_len_s(self, len: usize) -> Self;
-}
-
-impl WithLenS for Spanned<String> {
-    fn with_len_s(self, len: usize) -> Self {
-        let s = self.span.start as usize;
-        Spanned::new(self.value, Span::new(F, s, s + len))
-    }
 }
 
 #[test]
@@ -1084,7 +1074,7 @@ fn supervisor_fcgi_program_socket_and_numprocs() {
     want.extra = vec![
         (
             "numprocs".into(),
-            Spanned::new(Value::Int(4), at(text, "4\n").with_len(1)),
+            Spanned::new(Value::Int(4), prefix(at(text, "4\n"), 1)),
         ),
         (
             "process_name".into(),
@@ -1180,7 +1170,7 @@ fn shell_entrypoint_ending_in_exec_gunicorn() {
     want.env = vec![
         env(
             s(text, "DJANGO_SETTINGS_MODULE"),
-            str_value("config.settings", at(text, "config.settings\n").with_len(15)),
+            str_value("config.settings", prefix(at(text, "config.settings\n"), 15)),
         ),
         env(
             sv("PORT", nth(text, "PORT", 0)),

@@ -21,12 +21,19 @@
 //!   `configparser`, and `supervisor/datatypes.py`
 //!   (`dict_of_key_value_pairs` for `environment=`).
 //!
-//! Offsets: when a format continues a line (`\` at the end), the value
+//! Spans are byte offsets into the file and cover the text as written
+//! (quotes included when they enclose the value alone). When a format
+//! continues a line (`\` at the end, an indented supervisor line), the value
 //! handed over is the file's text with the continuation bytes (the escape,
-//! the line break, comment lines in between) replaced by the same number of
-//! spaces. So `command.value[i]` is at byte `command.span.start + i` in the
-//! file whenever `command.value.len() == command.span.end - command.span.start`
-//! (always, except for YAML block scalars and quoted scalars with escapes).
+//! the line break, comment lines and inline comments in between) replaced by
+//! the same number of spaces: the words are the ones the program sees (but
+//! for a continuation with no blank on either side, which docker and the
+//! shell glue into one word and lint502 splits), and
+//! `command.value[i]` is at byte `command.span.start + i`. That holds
+//! whenever `command.value.len() == command.span.end - command.span.start`:
+//! always for Procfile, systemd, supervisor, shell and Dockerfile shell
+//! forms; not for exec forms (the elements joined, see `argv`), nor for YAML
+//! scalars that are quoted or folded.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -215,6 +222,27 @@ fn blanked(text: &str, range: Range<usize>, cuts: &[Range<usize>]) -> String {
 /// The end of the character at `at` (`at` itself at the end of the text).
 fn char_end(text: &str, at: usize) -> usize {
     at + text.get(at..).and_then(|t| t.chars().next()).map_or(0, char::len_utf8)
+}
+
+/// Environment entries copied into launches, per file, before lint502 stops
+/// (each launch gets its own copy of the variables set before it; a
+/// generated file with thousands of both would otherwise take quadratic time).
+pub const MAX_ENV_COPIES: usize = 1_000_000;
+
+/// Count `n` more copied environment entries against [`MAX_ENV_COPIES`].
+fn spend_env(file: FileId, used: &mut usize, n: usize, span: Span) -> Result<(), SyntaxError> {
+    *used += n;
+    if *used > MAX_ENV_COPIES {
+        return Err(error(
+            file,
+            span.start as usize,
+            span.end as usize,
+            format!(
+                "found more than {MAX_ENV_COPIES} environment settings across launches, expected a hand-written file; lint502 stops reading here"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `s` (found at byte `base` of the file) without surrounding whitespace,
@@ -761,6 +789,7 @@ pub fn parse_systemd(file: FileId, text: &str) -> Result<Vec<Launch>, SyntaxErro
     let top = grammar(file, Rule::unit_file, text)?;
     let lines = physical_lines(text, top, Rule::unit_line);
     let mut sections: Vec<UnitSection> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut current: Option<usize> = None;
     let mut entries: Vec<UnitEntry> = Vec::new();
     let mut i = 0;
@@ -804,9 +833,10 @@ pub fn parse_systemd(file: FileId, text: &str) -> Result<Vec<Launch>, SyntaxErro
                     .next()
                     .map(|p| p.as_str().to_owned())
                     .unwrap_or_default();
-                let idx = match sections.iter().position(|s| s.name == name) {
-                    Some(k) => k,
+                let idx = match by_name.get(&name) {
+                    Some(&k) => k,
                     None => {
+                        by_name.insert(name.clone(), sections.len());
                         sections.push(UnitSection {
                             name,
                             start: cstart,
@@ -1119,6 +1149,7 @@ fn parse_ini(file: FileId, text: &str) -> Result<Vec<IniSection>, SyntaxError> {
     let top = grammar(file, Rule::ini_file, text)?;
     let lines = physical_lines(text, top, Rule::ini_line);
     let mut sections: Vec<IniSection> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut cursect: Option<usize> = None;
     let mut open_option = false;
     let mut indent_level = 0usize;
@@ -1160,9 +1191,10 @@ fn parse_ini(file: FileId, text: &str) -> Result<Vec<IniSection>, SyntaxError> {
             && close > 1
         {
             let name = &value[1..close];
-            let idx = match sections.iter().position(|s| s.name == name) {
-                Some(k) => k,
+            let idx = match by_name.get(name) {
+                Some(&k) => k,
                 None => {
+                    by_name.insert(name.to_owned(), sections.len());
                     sections.push(IniSection {
                         name: name.to_owned(),
                         name_start: vstart + 1,
@@ -1442,6 +1474,7 @@ pub fn parse_supervisor(file: FileId, text: &str) -> Result<Vec<Launch>, SyntaxE
         None => Vec::new(),
     };
     let mut out = Vec::new();
+    let mut copies = 0usize;
     for s in &sections {
         let Some(prefix_len) = ["program:", "fcgi-program:"]
             .iter()
@@ -1454,6 +1487,7 @@ pub fn parse_supervisor(file: FileId, text: &str) -> Result<Vec<Launch>, SyntaxE
         let mut l = Launch::new(LaunchSource::Supervisor, Span::new(file, s.start, s.end));
         l.command = s.get("command").map(|o| o.value(file, text));
         l.workdir = s.get("directory").map(|o| o.value(file, text));
+        spend_env(file, &mut copies, global.len(), l.span)?;
         l.env = global.clone();
         if let Some(o) = s.get("environment") {
             l.env
@@ -3143,8 +3177,11 @@ fn compose_environment(file: FileId, text: &str, v: &YNode) -> Result<Vec<EnvVar
 /// them itself, without a shell); lists go to `argv`. `extra` holds `build`,
 /// `image`, `entrypoint` (when set, the image's CMD is ignored), `networks`,
 /// `network_mode`, `depends_on`, `container_name`, `hostname`, `user` and
-/// `expose`, as values. Strings with `${VAR:-default}` become environment
-/// lookups (compose reads them from the shell that runs it). A file without
+/// `expose`, as values. In `environment` and `extra`, strings with
+/// `${VAR:-default}` become environment lookups (compose reads them from the
+/// shell that runs it, not from the container); `command`, `entrypoint`,
+/// `ports` and `working_dir` are left as written (compose interpolates them
+/// the same way before the container starts). A file without
 /// `services` (and without `version`) whose top-level entries look like
 /// services (`image`/`build`) is read as the legacy v1 layout.
 pub fn parse_compose(file: FileId, text: &str) -> Result<Vec<Launch>, SyntaxError> {
@@ -3474,14 +3511,15 @@ pub fn parse_shell(file: FileId, text: &str) -> Result<Vec<Launch>, SyntaxError>
 
     let mut env: Vec<(Spanned<String>, Spanned<Value>)> = Vec::new();
     let mut workdir: Option<Spanned<String>> = None;
-    let mut launches: Vec<Launch> = Vec::new();
-    let mut last: Option<Launch> = None;
+    let mut launches: Vec<(Launch, usize)> = Vec::new();
+    let mut last: Option<(Launch, usize)> = None;
     let mut any_exec = false;
     let word = |t: &ShTok| &text[t.start..t.end];
     for cmd in &commands {
         let mut w: &[ShTok] = &cmd.words;
-        // Case patterns (`web)`): the word before a `)`, alone.
-        if cmd.terminator == Some(")") && w.len() == 1 {
+        // Case patterns (`web)`): the word before a `)`, alone; function
+        // definitions (`start() {`): the words before a `(`.
+        if (cmd.terminator == Some(")") && w.len() == 1) || cmd.terminator == Some("(") {
             continue;
         }
         while let Some(first) = w.first() {
@@ -3585,21 +3623,30 @@ pub fn parse_shell(file: FileId, text: &str) -> Result<Vec<Launch>, SyntaxError>
         let mut l = Launch::new(LaunchSource::Shell, command.span);
         l.command = Some(command);
         l.workdir = workdir.clone();
-        l.env = env.clone();
         l.extra.push((
             "launched_by".to_owned(),
             Spanned::new(Value::Str(how.to_owned()), Span::new(file, first.start, first.end)),
         ));
+        // The environment is filled in at the end: the variables exported
+        // so far (`env` only grows).
         if how == "last" {
-            last = Some(l);
+            last = Some((l, env.len()));
         } else {
-            launches.push(l);
+            launches.push((l, env.len()));
         }
     }
     if !any_exec && let Some(l) = last {
         launches.push(l);
     }
-    Ok(launches)
+    let mut copies = 0usize;
+    launches
+        .into_iter()
+        .map(|(mut l, n)| {
+            spend_env(file, &mut copies, n, l.span)?;
+            l.env = env[..n].to_vec();
+            Ok(l)
+        })
+        .collect()
 }
 
 // ==================================================================== recognition
@@ -3698,7 +3745,11 @@ pub fn kind_of(path: &Path, head: &str) -> Option<LaunchSource> {
     {
         return Some(LaunchSource::Dockerfile);
     }
-    if matches!(ext, "yml" | "yaml") && (lower.starts_with("docker-compose") || lower.starts_with("compose")) {
+    let compose_name = lower.starts_with("docker-compose")
+        || lower.starts_with("compose.")
+        || lower.starts_with("compose-")
+        || lower.starts_with("compose_");
+    if matches!(ext, "yml" | "yaml") && compose_name {
         return Some(LaunchSource::Compose);
     }
     if matches!(ext, "service" | "socket")
