@@ -341,29 +341,6 @@ fn normalize(name: &str) -> String {
         .collect()
 }
 
-/// Optimal string alignment distance (Levenshtein plus adjacent swaps).
-fn distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// The setting a name was probably meant to be, if any: a known wrong name
 /// or command-line spelling, the same name in another case or with other
 /// underscores, or a typo (one edit for names of up to 5 letters, two
@@ -392,7 +369,7 @@ pub fn suggest(name: &str, hooks_only: bool, value: Option<&Value>) -> Option<&'
         } else {
             2
         };
-        let d = distance(&n, &m);
+        let d = crate::text::edit_distance(&n, &m);
         if d <= limit && best.is_none_or(|(b, _)| d < b) {
             best = Some((d, s));
         }
@@ -640,13 +617,5 @@ workers = multiprocessing.cpu_count() * 2 + 1
         );
         // A helper function near a non-hook setting is not a typo.
         assert!(misspelled("def timeouts():\n    pass\n").is_empty());
-    }
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(distance("bind", "bnid"), 1);
-        assert_eq!(distance("workers", "worker"), 1);
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("", "abc"), 3);
     }
 }

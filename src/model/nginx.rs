@@ -1113,28 +1113,12 @@ pub fn suggest(name: &str) -> Option<&'static str> {
         if cand.len().abs_diff(name.len()) > 2 {
             continue;
         }
-        let d = edit_distance(name, cand);
+        let d = crate::text::edit_distance(name, cand);
         if d <= 2 && best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
             best = Some((d, cand));
         }
     }
     best.map(|(_, c)| c)
-}
-
-/// Levenshtein distance over bytes.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// Check one file on its own in a given context (None: no directive checks),

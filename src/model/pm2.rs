@@ -545,30 +545,6 @@ fn args_of(v: &Spanned<Value>) -> Args {
     Args { raw: v.clone(), list }
 }
 
-/// Optimal string alignment distance (Levenshtein plus transpositions).
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// The known key nearest to `key`, if within a third of its length (at
 /// least 1): `intances` → `instances`, `scirpt` → `script`.
 pub fn suggest(key: &str) -> Option<&'static str> {
@@ -577,7 +553,7 @@ pub fn suggest(key: &str) -> Option<&'static str> {
         .iter()
         .copied()
         .chain(APP_KEY_ALIASES.iter().map(|(a, _)| *a))
-        .map(|k| (distance(key, k), k))
+        .map(|k| (crate::text::edit_distance(key, k), k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)

@@ -47,7 +47,7 @@ pub fn check(cx: &mut Checker) {
         let (b, l) = sockets
             .iter()
             .min_by_key(|(_, l)| match &l.bind {
-                Some(Bind::Unix { path: p }) => crate::model::nginx::edit_distance(p, path),
+                Some(Bind::Unix { path: p }) => crate::text::edit_distance(p, path),
                 _ => usize::MAX,
             })
             .copied()

@@ -55,7 +55,7 @@ pub fn check(cx: &mut Checker) {
             .collect();
         let near = same
             .iter()
-            .map(|u| (crate::model::nginx::edit_distance(&u.name, host), *u))
+            .map(|u| (crate::text::edit_distance(&u.name, host), *u))
             .filter(|(d, _)| *d <= 3)
             .min_by_key(|(d, u)| (*d, u.name.clone()));
         let mut known: Vec<&str> = same.iter().map(|u| u.name.as_str()).collect();
