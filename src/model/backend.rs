@@ -66,6 +66,14 @@ pub struct Backend {
     /// reaches it.
     pub service: Option<String>,
     pub listeners: Vec<BackendListener>,
+    /// Started directly on the server's host by a process manager that runs
+    /// alongside the others (systemd, supervisor, PM2): such backends share
+    /// one network namespace, so their binds can collide. Containers,
+    /// platform Procfiles and gunicorn configs seen alone do not.
+    pub on_host: bool,
+    /// gunicorn `--reuse-port` / `reuse_port = True`: several processes may
+    /// bind the same address on purpose (SO_REUSEPORT).
+    pub reuse_port: bool,
 }
 
 #[derive(Debug, Default)]
@@ -175,17 +183,24 @@ pub fn build(db: &mut SourceDb, inputs: &Inputs) -> BackendModel {
     m
 }
 
+/// Who starts a backend, for messages and for which backends share a host.
+struct Launcher {
+    origin: String,
+    service: Option<String>,
+    on_host: bool,
+}
+
 /// Turn the words of a launcher into a server command, then listeners.
 fn command_backend(
     db: &SourceDb,
     configs: &[(FileId, GunicornConfig)],
     words: Vec<Word>,
     env: &dyn Fn(&str) -> Option<(String, Span)>,
-    origin: String,
-    service: Option<String>,
+    who: Launcher,
     used: &mut Vec<FileId>,
 ) -> Option<Backend> {
     let cmd = command::main_server(command::parse_commands(&[words]))?;
+    let reuse_port = cmd.args.reuse_port.is_some();
     let config_binds = gunicorn_config_for(db, configs, &cmd, env, used);
     let listeners = command::effective_listeners_with_config(&cmd, env, config_binds.as_deref())
         .into_iter()
@@ -208,10 +223,12 @@ fn command_backend(
         .collect();
     Some(Backend {
         server: cmd.kind.name(),
-        origin,
+        origin: who.origin,
         span: cmd.program.span,
-        service,
+        service: who.service,
         listeners,
+        on_host: who.on_host,
+        reuse_port,
     })
 }
 
@@ -282,7 +299,22 @@ fn launch_backend(
         launch::LaunchSource::Shell => "shell script".to_string(),
     };
     let service = (l.source == launch::LaunchSource::Compose).then(|| name.clone());
-    command_backend(db, configs, words, &env, origin, service, used)
+    let on_host = matches!(
+        l.source,
+        launch::LaunchSource::Systemd | launch::LaunchSource::Supervisor
+    );
+    command_backend(
+        db,
+        configs,
+        words,
+        &env,
+        Launcher {
+            origin,
+            service,
+            on_host,
+        },
+        used,
+    )
 }
 
 fn pm2_backend(
@@ -311,7 +343,18 @@ fn pm2_backend(
         .as_ref()
         .and_then(|n| n.value.as_str().map(str::to_owned))
         .unwrap_or_default();
-    command_backend(db, configs, words, &env, format!("PM2 app \"{name}\""), None, used)
+    command_backend(
+        db,
+        configs,
+        words,
+        &env,
+        Launcher {
+            origin: format!("PM2 app \"{name}\""),
+            service: None,
+            on_host: true,
+        },
+        used,
+    )
 }
 
 /// A gunicorn config file no launcher in the repository uses.
@@ -376,6 +419,8 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
         span: file_span,
         service: None,
         listeners,
+        on_host: false,
+        reuse_port: cfg.get("reuse_port").is_some_and(|v| v.value == Value::Bool(true)),
     }
 }
 

@@ -101,6 +101,10 @@ pub static RULES: &[Rule] = &[
         meta: &cross::unix_socket_mismatch::META,
         check: cross::unix_socket_mismatch::check,
     },
+    Rule {
+        meta: &cross::backend_address_conflict::META,
+        check: cross::backend_address_conflict::check,
+    },
 ];
 
 /// Find a rule by code or name (case-insensitive code).

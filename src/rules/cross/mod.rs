@@ -1,4 +1,6 @@
-//! Cross-file rules: Nginx against the backends behind it.
+//! Cross-file rules: Nginx against the backends behind it, and backends
+//! against each other.
+pub mod backend_address_conflict;
 pub mod proxy_host_mismatch;
 pub mod proxy_target_no_listener;
 pub mod unix_socket_mismatch;

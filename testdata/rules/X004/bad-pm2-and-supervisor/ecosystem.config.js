@@ -1,0 +1,3 @@
+module.exports = {
+  apps: [{ name: "worker-api", script: "uvicorn", args: "main:app --port 9000", interpreter: "none" }],
+};
