@@ -237,6 +237,10 @@ pub struct NginxModel {
     pub targets: Vec<Target>,
     /// Absolute roots mapped into the repository (`/etc/nginx` → `deploy/nginx`).
     pub prefix_map: Vec<(PathBuf, PathBuf)>,
+    /// Variables the configuration defines (without `$`): by `set` (with the
+    /// literal value when it has no variables), or by `map`, `geo`,
+    /// `split_clients` (value decided per request: None).
+    pub defined_vars: Vec<(String, Option<String>)>,
     /// Read errors for files that were discovered but could not be read.
     pub read_errors: Vec<(PathBuf, String)>,
 }
@@ -357,6 +361,7 @@ struct Walk<'a> {
     locations: Vec<Location>,
     upstreams: Vec<Upstream>,
     targets: Vec<Target>,
+    defined_vars: Vec<(String, Option<String>)>,
     /// Files currently being included (cycle detection), with the include span.
     stack: Vec<(FileId, Span)>,
     /// Statements expanded so far (see [`MAX_EXPANDED_STATEMENTS`]).
@@ -630,8 +635,14 @@ impl Builder {
             locations,
             upstreams,
             targets,
+            defined_vars,
             ..
         } = w;
+        for v in defined_vars {
+            if !self.model.defined_vars.contains(&v) {
+                self.model.defined_vars.push(v);
+            }
+        }
         for (f, context) in included {
             if self.covered.insert(f) {
                 self.model.files.push(FileInfo {
@@ -742,6 +753,7 @@ impl<'a> Walk<'a> {
             locations: Vec::new(),
             upstreams: Vec::new(),
             targets: Vec::new(),
+            defined_vars: Vec::new(),
             stack: vec![(id, Span::default())],
             expanded: 0,
         };
@@ -952,6 +964,23 @@ impl<'a> Walk<'a> {
 
     /// Record the model facts a directive states.
     fn fact(&mut self, d: &Directive, cx: Option<Context>, owner: Owner) {
+        match d.name() {
+            "set" if d.block.is_none() => {
+                if let (Some(var), Some(val)) = (d.arg(0), d.arg(1)) {
+                    let literal = (!val.contains('$')).then(|| val.to_owned());
+                    self.defined_vars
+                        .push((var.trim_start_matches('$').to_owned(), literal));
+                }
+            }
+            "map" | "geo" | "split_clients" if d.block.is_some() => {
+                // map $src $dst { … }; geo [$src] $dst { … }; split_clients "str" $dst { … }
+                if let Some(var) = d.args.last() {
+                    self.defined_vars
+                        .push((var.value.trim_start_matches('$').to_owned(), None));
+                }
+            }
+            _ => {}
+        }
         match (owner, d.name()) {
             (Owner::Server(s), "listen") if d.block.is_none() => {
                 if let Some(a) = d.args.first() {

@@ -90,6 +90,10 @@ pub static RULES: &[Rule] = &[
         check: nginx::include_cycle::check,
     },
     Rule {
+        meta: &nginx::variable_pass_without_resolver::META,
+        check: nginx::variable_pass_without_resolver::check,
+    },
+    Rule {
         meta: &cross::proxy_target_no_listener::META,
         check: cross::proxy_target_no_listener::check,
     },

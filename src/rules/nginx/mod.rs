@@ -6,3 +6,4 @@ pub mod include_not_found;
 pub mod invalid_argument_count;
 pub mod unknown_directive;
 pub mod upstream_host_not_found;
+pub mod variable_pass_without_resolver;
