@@ -8,6 +8,7 @@ use crate::model::Deployment;
 use crate::source::{SourceDb, Span};
 
 pub mod cross;
+pub mod gunicorn;
 pub mod lnt;
 pub mod nginx;
 
@@ -57,6 +58,10 @@ pub struct Rule {
 
 /// Every rule, sorted by code.
 pub static RULES: &[Rule] = &[
+    Rule {
+        meta: &gunicorn::misspelled_setting::META,
+        check: gunicorn::misspelled_setting::check,
+    },
     Rule {
         meta: &lnt::parse_error::META,
         check: lnt::parse_error::check,

@@ -1,0 +1,2 @@
+//! Rules that need only Gunicorn configuration.
+pub mod misspelled_setting;
