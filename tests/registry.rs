@@ -39,6 +39,7 @@ fn codes_and_names_are_unique_sorted_and_well_formed() {
             // Cross-file rules compare nginx with backends; they run whenever
             // nginx is present and stay silent without a backend.
             "GUN" => assert_eq!(m.inputs, &[lint502::discover::FileKind::Gunicorn], "{}", m.code),
+            "PM" => assert_eq!(m.inputs, &[lint502::discover::FileKind::Pm2], "{}", m.code),
             "X" => assert!(!m.inputs.is_empty(), "{}", m.code),
             other => panic!("{}: unknown prefix {other}", m.code),
         }

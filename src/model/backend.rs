@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use crate::model::address::{self, Bind};
 use crate::model::gunicorn::{self, GunicornConfig};
 use crate::model::pm2::{self, Pm2App, Pm2File};
-use crate::model::value::Value;
+use crate::model::value::{Spanned, Value};
 use crate::parse::SyntaxError;
 use crate::parse::command::{self, ServerCommand, Word};
 use crate::parse::launch::{self, Launch};
@@ -74,6 +74,9 @@ pub struct Backend {
     /// gunicorn `--reuse-port` / `reuse_port = True`: several processes may
     /// bind the same address on purpose (SO_REUSEPORT).
     pub reuse_port: bool,
+    /// PM2 only: the app's `instances` and `exec_mode` as written.
+    pub pm2_instances: Option<Spanned<Value>>,
+    pub pm2_exec_mode: Option<Spanned<Value>>,
 }
 
 #[derive(Debug, Default)]
@@ -229,6 +232,8 @@ fn command_backend(
         listeners,
         on_host: who.on_host,
         reuse_port,
+        pm2_instances: None,
+        pm2_exec_mode: None,
     })
 }
 
@@ -343,7 +348,7 @@ fn pm2_backend(
         .as_ref()
         .and_then(|n| n.value.as_str().map(str::to_owned))
         .unwrap_or_default();
-    command_backend(
+    let mut b = command_backend(
         db,
         configs,
         words,
@@ -354,7 +359,10 @@ fn pm2_backend(
             on_host: true,
         },
         used,
-    )
+    )?;
+    b.pm2_instances = app.instances.clone();
+    b.pm2_exec_mode = app.exec_mode.clone();
+    Some(b)
 }
 
 /// A gunicorn config file no launcher in the repository uses.
@@ -421,6 +429,8 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
         listeners,
         on_host: false,
         reuse_port: cfg.get("reuse_port").is_some_and(|v| v.value == Value::Bool(true)),
+        pm2_instances: None,
+        pm2_exec_mode: None,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod cross;
 pub mod gunicorn;
 pub mod lnt;
 pub mod nginx;
+pub mod pm2;
 
 /// Groups set a rule's default severity (STYLE.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +98,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &nginx::variable_pass_without_resolver::META,
         check: nginx::variable_pass_without_resolver::check,
+    },
+    Rule {
+        meta: &pm2::fork_instances_same_address::META,
+        check: pm2::fork_instances_same_address::check,
     },
     Rule {
         meta: &cross::proxy_target_no_listener::META,

@@ -1,0 +1,2 @@
+//! Rules about PM2 apps.
+pub mod fork_instances_same_address;
