@@ -233,7 +233,7 @@ pub fn rules_listing(format: RulesFormat) -> String {
             for r in rules {
                 let m = r.meta;
                 s.push_str(&format!(
-                    "{:<7} {:<28} {:<12} {:<8} {}\n",
+                    "{:<7} {:<31} {:<12} {:<8} {}\n",
                     m.code,
                     m.name,
                     m.group.as_str(),

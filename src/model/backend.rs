@@ -74,6 +74,8 @@ pub struct Backend {
     /// gunicorn `--reuse-port` / `reuse_port = True`: several processes may
     /// bind the same address on purpose (SO_REUSEPORT).
     pub reuse_port: bool,
+    /// Listeners speak TLS (gunicorn `certfile`, uvicorn `--ssl-certfile`).
+    pub tls: bool,
     /// PM2 only: the app's `instances` and `exec_mode` as written.
     pub pm2_instances: Option<Spanned<Value>>,
     pub pm2_exec_mode: Option<Spanned<Value>>,
@@ -204,8 +206,14 @@ fn command_backend(
 ) -> Option<Backend> {
     let cmd = command::main_server(command::parse_commands(&[words]))?;
     let reuse_port = cmd.args.reuse_port.is_some();
-    let config_binds = gunicorn_config_for(db, configs, &cmd, env, used);
-    let listeners = command::effective_listeners_with_config(&cmd, env, config_binds.as_deref())
+    let config = gunicorn_config(db, configs, &cmd, env);
+    if let Some((file, _)) = config {
+        used.push(*file);
+    }
+    let binds = config.and_then(|(file, cfg)| config_binds(*file, cfg, env));
+    // gunicorn speaks TLS on every listener when a certificate is configured.
+    let tls = cmd.args.certfile.is_some() || config.is_some_and(|(_, cfg)| has_certfile(cfg));
+    let listeners = command::effective_listeners_with_config(&cmd, env, binds.as_deref())
         .into_iter()
         .map(|l| {
             let span = l.decided_by.first().map(|(_, s)| *s).unwrap_or(cmd.program.span);
@@ -232,20 +240,19 @@ fn command_backend(
         listeners,
         on_host: who.on_host,
         reuse_port,
+        tls,
         pm2_instances: None,
         pm2_exec_mode: None,
     })
 }
 
-/// The gunicorn config file a command reads, if the repository has it:
-/// its `bind` entries as (address, span).
-fn gunicorn_config_for(
+/// The repository's gunicorn config file that a command reads, if any.
+fn gunicorn_config<'c>(
     db: &SourceDb,
-    configs: &[(FileId, GunicornConfig)],
+    configs: &'c [(FileId, GunicornConfig)],
     cmd: &ServerCommand,
     env: &dyn Fn(&str) -> Option<(String, Span)>,
-    used: &mut Vec<FileId>,
-) -> Option<Vec<(String, Span)>> {
+) -> Option<&'c (FileId, GunicornConfig)> {
     if cmd.kind != command::ServerKind::Gunicorn {
         return None;
     }
@@ -255,14 +262,21 @@ fn gunicorn_config_for(
         return None;
     }
     let name = Path::new(wanted).file_name()?.to_string_lossy().into_owned();
-    let (file, cfg) = configs
+    configs
         .iter()
-        .find(|(f, _)| db.get(*f).path.file_name().is_some_and(|n| n.to_string_lossy() == name))?;
-    used.push(*file);
+        .find(|(f, _)| db.get(*f).path.file_name().is_some_and(|n| n.to_string_lossy() == name))
+}
+
+/// The `bind` entries of a config file as (address, span).
+fn config_binds(
+    file: FileId,
+    cfg: &GunicornConfig,
+    env: &dyn Fn(&str) -> Option<(String, Span)>,
+) -> Option<Vec<(String, Span)>> {
     // A bind computed from variables the launcher sets cannot be folded with
     // their values: leave it unknown (an address with `$` is not judged).
     if let Some(var) = cfg.env_of("bind").iter().find(|v| env(v).is_some()) {
-        let span = cfg.get("bind").map(|b| b.span).unwrap_or(Span::new(*file, 0, 0));
+        let span = cfg.get("bind").map(|b| b.span).unwrap_or(Span::new(file, 0, 0));
         return Some(vec![(format!("${var}"), span)]);
     }
     let binds = cfg.binds()?;
@@ -272,6 +286,12 @@ fn gunicorn_config_for(
             .filter_map(|b| value_string(&b.value, env).map(|s| (s, b.span)))
             .collect(),
     )
+}
+
+/// A `certfile` other than None or "".
+fn has_certfile(cfg: &GunicornConfig) -> bool {
+    cfg.get("certfile")
+        .is_some_and(|v| !matches!(&v.value, Value::Null) && v.value.as_str() != Some(""))
 }
 
 fn words_of(launch: &Launch) -> Option<Vec<Word>> {
@@ -429,6 +449,7 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
         listeners,
         on_host: false,
         reuse_port: cfg.get("reuse_port").is_some_and(|v| v.value == Value::Bool(true)),
+        tls: has_certfile(cfg),
         pm2_instances: None,
         pm2_exec_mode: None,
     }

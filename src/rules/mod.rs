@@ -119,6 +119,10 @@ pub static RULES: &[Rule] = &[
         meta: &cross::backend_address_conflict::META,
         check: cross::backend_address_conflict::check,
     },
+    Rule {
+        meta: &cross::proxy_tls_mismatch::META,
+        check: cross::proxy_tls_mismatch::check,
+    },
 ];
 
 /// Find a rule by code or name (case-insensitive code).

@@ -3,6 +3,7 @@
 pub mod backend_address_conflict;
 pub mod proxy_host_mismatch;
 pub mod proxy_target_no_listener;
+pub mod proxy_tls_mismatch;
 pub mod unix_socket_mismatch;
 
 use crate::model::Deployment;

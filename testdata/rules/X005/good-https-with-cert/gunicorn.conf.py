@@ -1,0 +1,5 @@
+bind = "127.0.0.1:8000"
+workers = 3
+wsgi_app = "app:app"
+certfile = "/etc/ssl/app.crt"
+keyfile = "/etc/ssl/app.key"
