@@ -182,6 +182,10 @@ pub struct UpstreamServer {
     pub endpoint: Endpoint,
     pub value: String,
     pub span: Span,
+    /// The parameters after the address (`weight=2`, `down`, `backup`, …).
+    pub params: Vec<String>,
+    /// The whole `server …;` statement.
+    pub statement: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -1002,6 +1006,8 @@ impl<'a> Walk<'a> {
                         endpoint,
                         value: a.value.clone(),
                         span: a.span,
+                        params: d.args[1..].iter().map(|p| p.value.clone()).collect(),
+                        statement: d.span,
                     });
                 }
             }

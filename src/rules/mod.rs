@@ -100,6 +100,10 @@ pub static RULES: &[Rule] = &[
         check: nginx::variable_pass_without_resolver::check,
     },
     Rule {
+        meta: &nginx::upstream_all_down::META,
+        check: nginx::upstream_all_down::check,
+    },
+    Rule {
         meta: &pm2::fork_instances_same_address::META,
         check: pm2::fork_instances_same_address::check,
     },

@@ -42,7 +42,8 @@ pub fn connects(d: &Deployment) -> Vec<Connect<'_>> {
     }
     for i in used_upstreams {
         if let Some(u) = n.upstreams.get(i) {
-            for s in &u.servers {
+            // A `down` server takes no traffic.
+            for s in u.servers.iter().filter(|s| !s.params.iter().any(|p| p == "down")) {
                 out.push(Connect {
                     directive: "upstream server",
                     endpoint: &s.endpoint,

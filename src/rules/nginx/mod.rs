@@ -5,5 +5,6 @@ pub mod include_cycle;
 pub mod include_not_found;
 pub mod invalid_argument_count;
 pub mod unknown_directive;
+pub mod upstream_all_down;
 pub mod upstream_host_not_found;
 pub mod variable_pass_without_resolver;
