@@ -152,6 +152,44 @@ pub fn is_loopback_only(bind: &Bind) -> bool {
     }
 }
 
+fn normal(h: &BindHost) -> BindHost {
+    match h {
+        BindHost::Name(n) if n == "localhost" => BindHost::Ip(std::net::Ipv4Addr::LOCALHOST.into()),
+        other => other.clone(),
+    }
+}
+
+/// Whether two TCP binds claim a common address: the same port, and the same
+/// host, or a wildcard on either side (`0.0.0.0` covers every IPv4 address;
+/// `::` covers IPv6 and, with Linux's default bindv6only=0, IPv4 too).
+pub fn overlaps(a: &Bind, b: &Bind) -> bool {
+    let (Bind::Tcp { host: ha, port: pa }, Bind::Tcp { host: hb, port: pb }) = (a, b) else {
+        return false;
+    };
+    if pa != pb {
+        return false;
+    }
+    let (ha, hb) = (normal(ha), normal(hb));
+    match (&ha, &hb) {
+        (BindHost::AnyV6, _) | (_, BindHost::AnyV6) => true,
+        (BindHost::AnyV4, BindHost::Ip(ip)) | (BindHost::Ip(ip), BindHost::AnyV4) => ip.is_ipv4(),
+        (BindHost::AnyV4, BindHost::AnyV4) => true,
+        _ => ha == hb,
+    }
+}
+
+/// Parse an nginx `listen` address: `80`, `127.0.0.1:8080`, `127.0.0.1`
+/// (port 80), `*:80`, `[::]:443`, `unix:/path` (ngx_parse_url defaults).
+pub fn parse_nginx_listen(s: &str) -> Option<Bind> {
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return Some(Bind::Tcp {
+            host: BindHost::AnyV4,
+            port: s.parse().ok()?,
+        });
+    }
+    parse_bind(s, 80)
+}
+
 /// `host:port` / `unix:path` for messages.
 pub fn describe(bind: &Bind) -> String {
     match bind {

@@ -127,6 +127,10 @@ pub static RULES: &[Rule] = &[
         meta: &cross::proxy_tls_mismatch::META,
         check: cross::proxy_tls_mismatch::check,
     },
+    Rule {
+        meta: &cross::nginx_listen_conflict::META,
+        check: cross::nginx_listen_conflict::check,
+    },
 ];
 
 /// Find a rule by code or name (case-insensitive code).

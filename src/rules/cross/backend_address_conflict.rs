@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::discover::FileKind;
-use crate::model::address::{Bind, BindHost};
+use crate::model::address::overlaps;
 use crate::model::backend::{Backend, BackendListener};
 use crate::rules::cross::listener_text;
 use crate::rules::{Checker, Group, RuleMeta};
@@ -17,32 +17,6 @@ pub const META: RuleMeta = RuleMeta {
     inputs: &[FileKind::Pm2, FileKind::Launch],
     doc: include_str!("../../../lints/X004.md"),
 };
-
-fn normal(h: &BindHost) -> BindHost {
-    match h {
-        BindHost::Name(n) if n == "localhost" => BindHost::Ip(std::net::Ipv4Addr::LOCALHOST.into()),
-        other => other.clone(),
-    }
-}
-
-/// Whether two TCP binds claim a common address: the same port, and the same
-/// host, or a wildcard on either side (`0.0.0.0` covers every IPv4 address;
-/// `::` covers IPv6 and, with Linux's default bindv6only=0, IPv4 too).
-fn overlaps(a: &Bind, b: &Bind) -> bool {
-    let (Bind::Tcp { host: ha, port: pa }, Bind::Tcp { host: hb, port: pb }) = (a, b) else {
-        return false;
-    };
-    if pa != pb {
-        return false;
-    }
-    let (ha, hb) = (normal(ha), normal(hb));
-    match (&ha, &hb) {
-        (BindHost::AnyV6, _) | (_, BindHost::AnyV6) => true,
-        (BindHost::AnyV4, BindHost::Ip(ip)) | (BindHost::Ip(ip), BindHost::AnyV4) => ip.is_ipv4(),
-        (BindHost::AnyV4, BindHost::AnyV4) => true,
-        _ => ha == hb,
-    }
-}
 
 pub fn check(cx: &mut Checker) {
     let backends: Vec<&Backend> = cx
