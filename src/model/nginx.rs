@@ -295,13 +295,7 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
     for &id in &mains {
         let prefix = db.get(id).path.parent().map(Path::to_path_buf).unwrap_or_default();
         b.load_closure(db, id, &prefix);
-        b.model.files.push(FileInfo {
-            id,
-            role: Role::Main,
-            context: "main",
-        });
-        b.covered.insert(id);
-        b.walk_root(id, Some(Context::MAIN), &prefix);
+        b.check_root(id, Role::Main, Context::MAIN, &prefix);
     }
     for &id in &ids {
         if b.covered.contains(&id) {
@@ -310,13 +304,7 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
         let prefix = b.site_prefix(db, id);
         b.load_closure(db, id, &prefix);
         if b.is_site(id) {
-            b.model.files.push(FileInfo {
-                id,
-                role: Role::Site,
-                context: "http",
-            });
-            b.covered.insert(id);
-            b.walk_root(id, Some(Context::HTTP), &prefix);
+            b.check_root(id, Role::Site, Context::HTTP, &prefix);
         }
     }
     for &id in &ids {
@@ -331,13 +319,7 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
             .into_iter()
             .min_by_key(|cx| b.count_not_allowed(id, *cx, &prefix))
             .unwrap_or(Context::HTTP);
-        b.model.files.push(FileInfo {
-            id,
-            role: Role::Snippet,
-            context: best.describe(),
-        });
-        b.covered.insert(id);
-        b.walk_root(id, Some(best), &prefix);
+        b.check_root(id, Role::Snippet, best, &prefix);
     }
     b.resolve_targets();
     b.model
@@ -627,6 +609,17 @@ impl Builder {
                 self.resolved.insert(key, r);
             }
         }
+    }
+
+    /// Check a file that no other includes, as `role`, from context `cx`.
+    fn check_root(&mut self, id: FileId, role: Role, cx: Context, prefix: &Path) {
+        self.model.files.push(FileInfo {
+            id,
+            role,
+            context: cx.describe(),
+        });
+        self.covered.insert(id);
+        self.walk_root(id, Some(cx), prefix);
     }
 
     fn walk_root(&mut self, id: FileId, cx: Option<Context>, prefix: &Path) {
