@@ -25,6 +25,29 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// Deterministic random texts for the parsers' "never panics, never rejects"
+/// tests: `count` strings, each of 1 to `max_pieces` (a power of two, up to
+/// 64) pieces drawn from `alphabet`, from a 64-bit LCG seeded with `seed`.
+#[cfg(test)]
+pub(crate) fn random_texts<'a>(
+    mut seed: u64,
+    count: usize,
+    max_pieces: u32,
+    alphabet: &'a [&'a str],
+) -> impl Iterator<Item = String> + 'a {
+    let shift = 64 - max_pieces.trailing_zeros();
+    let mut step = move || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed
+    };
+    (0..count).map(move |_| {
+        let len = (step() >> shift) as usize + 1;
+        (0..len)
+            .map(|_| alphabet[(step() >> 33) as usize % alphabet.len()])
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::edit_distance;

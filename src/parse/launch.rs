@@ -4060,15 +4060,7 @@ mod tests {
             parse_supervisor,
             parse_shell,
         ];
-        let mut seed: u64 = 0x1a0c;
-        for round in 0..6_000 {
-            let mut text = String::new();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let len = (seed >> 58) as usize + 1;
-            for _ in 0..len {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                text.push_str(ALPHABET[(seed >> 33) as usize % ALPHABET.len()]);
-            }
+        for (round, text) in crate::text::random_texts(0x1a0c, 6_000, 64, ALPHABET).enumerate() {
             let parse = parsers[round % parsers.len()];
             match parse(FileId(0), &text) {
                 Ok(launches) => {

@@ -734,15 +734,7 @@ mod never_rejects {
             "é",
             "\u{1A}",
         ];
-        let mut seed: u64 = 0x5eed;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let len = (seed >> 59) as usize + 1;
-            for _ in 0..len {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                text.push_str(ALPHABET[(seed >> 33) as usize % ALPHABET.len()]);
-            }
+        for text in crate::text::random_texts(0x5eed, 20_000, 32, ALPHABET) {
             let f = parse(FileId(0), &text);
             if let Some(e) = f.error {
                 assert!(!e.message.starts_with("internal"), "{text:?}: {}", e.message);

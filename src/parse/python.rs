@@ -4665,15 +4665,7 @@ mod never_panics {
             "del",
             "@",
         ];
-        let mut seed: u64 = 0x5eed;
-        for _ in 0..10_000 {
-            let mut text = String::new();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let len = (seed >> 58) as usize + 1;
-            for _ in 0..len {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                text.push_str(ALPHABET[(seed >> 33) as usize % ALPHABET.len()]);
-            }
+        for text in crate::text::random_texts(0x5eed, 10_000, 64, ALPHABET) {
             let m = parse_module(FileId(0), &text);
             if let Some(e) = &m.error {
                 assert!(!e.message.starts_with("internal"), "{text:?}: {}", e.message);
