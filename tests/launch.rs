@@ -69,18 +69,7 @@ fn between(text: &str, from: &str, to: &str) -> Span {
 }
 
 fn launch(source: LaunchSource, span: Span) -> Launch {
-    Launch {
-        source,
-        name: None,
-        command: None,
-        argv: None,
-        workdir: None,
-        env: Vec::new(),
-        env_files: Vec::new(),
-        ports: Vec::new(),
-        extra: Vec::new(),
-        span,
-    }
+    Launch::new(source, span)
 }
 
 fn err(r: Result<Vec<Launch>, SyntaxError>) -> SyntaxError {

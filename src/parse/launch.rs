@@ -121,7 +121,8 @@ pub struct Launch {
 }
 
 impl Launch {
-    fn new(source: LaunchSource, span: Span) -> Launch {
+    /// A launch with nothing but its source and span.
+    pub fn new(source: LaunchSource, span: Span) -> Launch {
         Launch {
             source,
             name: None,
