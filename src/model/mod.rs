@@ -28,4 +28,5 @@ impl Deployment {
     }
 }
 pub mod backend;
+pub mod code;
 pub mod value;

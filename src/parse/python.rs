@@ -71,6 +71,10 @@ pub struct Module {
     pub bindings: Vec<Binding>,
     /// Every `#` comment (text after the `#`), for suppressions.
     pub comments: Vec<Comment>,
+    /// Expression statements that are calls, anywhere in the file (function
+    /// bodies included), read as when the file runs as the main script
+    /// ([`parse_script`] only; empty for [`parse_module`]).
+    pub calls: Vec<Call>,
     /// The first place where Python itself would refuse the file.
     pub error: Option<SyntaxError>,
 }
@@ -114,6 +118,38 @@ pub enum BindingKind {
     Import(String),
 }
 
+/// A call made as a statement: `uvicorn.run(app, port=8000)`, `app.run()`.
+///
+/// Arguments are folded with the names bound before the call: at top level,
+/// and, inside a function, that function's own simple assignments (a name
+/// assigned inside a nested block of the function is "set conditionally").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// What is called, by dotted path through imports: `uvicorn.run`,
+    /// `aiohttp.web.run_app`; a method of a call's result keeps the call:
+    /// `flask.Flask().run`, `create_app().run` is not resolved (a local
+    /// function: None). None when lint502 cannot name it.
+    pub callee: Option<String>,
+    /// The callee as written (`app.run`).
+    pub text: String,
+    pub args: Vec<CallArg>,
+    /// The whole call.
+    pub span: Span,
+    /// Inside a function body (`def main(): uvicorn.run(…)`).
+    pub in_function: bool,
+}
+
+/// One argument of a [`Call`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallArg {
+    /// `port` of `port=8000`; None for a positional argument.
+    pub keyword: Option<String>,
+    pub value: Spanned<Value>,
+    /// Environment variables the value was computed from (as
+    /// [`Assignment::env`]).
+    pub env: Vec<String>,
+}
+
 /// A `#` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
@@ -124,6 +160,18 @@ pub struct Comment {
 
 /// Read one Python module.
 pub fn parse_module(file: FileId, text: &str) -> Module {
+    read(file, text, false)
+}
+
+/// Read a Python file that is run as a script (`python app.py`): as
+/// [`parse_module`], and `__name__` is `"__main__"` (so the body of
+/// `if __name__ == "__main__":` runs), and calls made as statements are
+/// collected in [`Module::calls`], function bodies included.
+pub fn parse_script(file: FileId, text: &str) -> Module {
+    read(file, text, true)
+}
+
+fn read(file: FileId, text: &str, script: bool) -> Module {
     let lines = LineIndex::new(text);
     let mut lexer = Lexer::new(file, text, &lines);
     lexer.run();
@@ -144,6 +192,11 @@ pub fn parse_module(file: FileId, text: &str) -> Module {
         assignments: Vec::new(),
         bindings: Vec::new(),
         errors: Vec::new(),
+        script,
+        locals: None,
+        func_depth: None,
+        in_func_body: false,
+        calls: Vec::new(),
     };
     walker.walk(&logical);
     errors.append(&mut walker.errors);
@@ -152,6 +205,7 @@ pub fn parse_module(file: FileId, text: &str) -> Module {
         assignments: walker.assignments,
         bindings: walker.bindings,
         comments,
+        calls: walker.calls,
         error,
     }
 }
@@ -1104,6 +1158,15 @@ struct Walker<'a> {
     assignments: Vec<Assignment>,
     bindings: Vec<Binding>,
     errors: Vec<SyntaxError>,
+    /// Read as the main script ([`parse_script`]).
+    script: bool,
+    /// Script mode, inside a function body: the names it assigns.
+    locals: Option<HashMap<String, Bound>>,
+    /// The level (count of open blocks) of that function's body.
+    func_depth: Option<usize>,
+    /// The line being read is directly in that body (not in a nested block).
+    in_func_body: bool,
+    calls: Vec<Call>,
 }
 
 fn is_op(text: &str, t: &Tok, op: &str) -> bool {
@@ -1184,11 +1247,11 @@ impl<'a> Walker<'a> {
                 if line.alt <= top.1 {
                     self.error(first, "inconsistent use of tabs and spaces in indentation".into());
                 }
-                let (ctx, branch) = match pending.take() {
-                    Some(p) => (p.ctx, p.branch),
+                let (ctx, branch, function) = match pending.take() {
+                    Some(p) => (p.ctx, p.branch, p.keyword == "function definition"),
                     None => {
                         self.error(first, "unexpected indent".into());
-                        (Ctx::Skip, false)
+                        (Ctx::Skip, false, false)
                     }
                 };
                 levels.push(Level {
@@ -1197,6 +1260,10 @@ impl<'a> Walker<'a> {
                     ctx,
                     branch,
                 });
+                if function && self.script {
+                    self.locals = Some(HashMap::new());
+                    self.func_depth = Some(levels.len());
+                }
             } else {
                 if let Some(p) = pending.take()
                     && !p.quiet
@@ -1208,6 +1275,10 @@ impl<'a> Walker<'a> {
                 }
                 while levels.len() > 1 && levels.last().is_some_and(|l| line.col < l.col) {
                     levels.pop();
+                }
+                if self.func_depth.is_some_and(|d| levels.len() < d) {
+                    self.locals = None;
+                    self.func_depth = None;
                 }
                 match levels.last() {
                     Some(l) if l.col != line.col => {
@@ -1228,6 +1299,7 @@ impl<'a> Walker<'a> {
             }
             let ctx = levels.last().map_or(Ctx::Top, |l| l.ctx);
             self.in_branch = levels.last().is_some_and(|l| l.branch);
+            self.in_func_body = self.func_depth == Some(levels.len());
             pending = self.line(line, ctx);
         }
         self.close_chain();
@@ -1336,8 +1408,130 @@ impl<'a> Walker<'a> {
         }
         if ctx != Ctx::Skip {
             self.simple_statements(toks, ctx == Ctx::Conditional);
+        } else if self.locals.is_some() {
+            for stmt in split_top(self.text, toks, ";") {
+                if !stmt.is_empty() {
+                    self.local_statement(stmt);
+                }
+            }
         }
         None
+    }
+
+    /// Script mode, a statement in a function body: its simple assignments
+    /// go to the function's names; a call is recorded.
+    fn local_statement(&mut self, toks: &[Tok]) {
+        let eqs = top_level(self.text, toks, |_, t| is_op(self.text, t, "="));
+        let Some(&last_eq) = eqs.last() else {
+            if !toks
+                .first()
+                .is_some_and(|t| matches!(t.kind, TokKind::Name) && KEYWORDS.contains(&self.t(t)))
+            {
+                self.call_statement(toks);
+            }
+            return;
+        };
+        let value = self.eval(&toks[last_eq + 1..]);
+        let line = self.lines.line(toks[0].start);
+        let mut from = 0;
+        for &eq in &eqs {
+            let target = &toks[from..eq];
+            from = eq + 1;
+            let target = match top_level(self.text, target, |_, t| is_op(self.text, t, ":")).first() {
+                Some(&colon) => &target[..colon],
+                None => target,
+            };
+            let bound = |w: &Walker| {
+                if w.in_func_body {
+                    Bound::Value(value.clone())
+                } else {
+                    Bound::Conditional(line)
+                }
+            };
+            match target {
+                [t] if matches!(t.kind, TokKind::Name) => {
+                    let b = bound(self);
+                    let n = self.t(t).to_owned();
+                    if let Some(l) = self.locals.as_mut() {
+                        l.insert(n, b);
+                    }
+                }
+                _ => {
+                    // `a, b = …`, `x.y = …`: names unpacked are not followed.
+                    let names: Vec<String> = target
+                        .iter()
+                        .filter(|t| matches!(t.kind, TokKind::Name))
+                        .map(|t| self.t(t).to_owned())
+                        .collect();
+                    if let Some(l) = self.locals.as_mut()
+                        && !target.iter().any(|t| is_op(self.text, t, "."))
+                    {
+                        for n in names {
+                            l.insert(n, Bound::Conditional(line));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Script mode: record `callee(args)` when a statement is one call.
+    fn call_statement(&mut self, toks: &[Tok]) {
+        if !self.script {
+            return;
+        }
+        let Some(last) = toks.last().filter(|t| is_op(self.text, t, ")")) else {
+            return;
+        };
+        // The `(` that matches the final `)`.
+        let mut depth = 0i32;
+        let mut open = None;
+        for (i, t) in toks.iter().enumerate().rev() {
+            depth -= depth_step(self.text, t);
+            if depth == 0 {
+                open = Some(i);
+                break;
+            }
+        }
+        let Some(open) = open.filter(|&o| o > 0 && is_op(self.text, &toks[o], "(")) else {
+            return;
+        };
+        let callee_toks = &toks[..open];
+        if callee_toks
+            .iter()
+            .any(|t| !(matches!(t.kind, TokKind::Name | TokKind::Op) && !KEYWORDS.contains(&self.t(t))))
+        {
+            return;
+        }
+        let callee = self.eval(callee_toks);
+        let path = match &callee.ev {
+            Ev::Path(p) => Some(p.clone()),
+            Ev::Instance { path, .. } => Some(path.clone()),
+            _ => None,
+        };
+        let mut ev = Eval::new(self, &toks[open + 1..]);
+        let Ok(Some(args)) = ev.args() else { return };
+        let args = args
+            .into_iter()
+            .filter(|a| a.star == 0)
+            .map(|a| {
+                let mut env = Vec::new();
+                let value = lower(a.e.to_value(), &mut env);
+                CallArg {
+                    keyword: a.keyword,
+                    value,
+                    env,
+                }
+            })
+            .collect();
+        let text = self.text[toks[0].start..toks[open - 1].end].to_owned();
+        self.calls.push(Call {
+            callee: path,
+            text,
+            args,
+            span: self.span(toks[0].start, last.end),
+            in_function: self.locals.is_some(),
+        });
     }
 
     /// Follow a top-level `if`/`elif`/`else`: true when this header starts or
@@ -1571,6 +1765,8 @@ impl<'a> Walker<'a> {
                 && matches!(toks[1].kind, TokKind::Op)
             {
                 self.augmented(toks, conditional);
+            } else {
+                self.call_statement(toks);
             }
             return;
         };
@@ -1766,6 +1962,14 @@ enum Ev {
     Environ,
     /// A django-environ `environ.Env()` object.
     DjangoEnv,
+    /// The result of calling something lint502 does not fold (`Flask(__name__)`,
+    /// `create_app()`), followed through attributes and calls: `path` names
+    /// it (`flask.Flask()`, `flask.Flask().run`); as a value it is unknown,
+    /// for `reason`.
+    Instance {
+        path: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -1815,6 +2019,7 @@ impl E {
             Ev::Func(_) => Value::Unknown("a function".into()),
             Ev::Environ => Value::Unknown("`os.environ` as a whole".into()),
             Ev::DjangoEnv => Value::Unknown("a django-environ `Env` object".into()),
+            Ev::Instance { reason, .. } => Value::Unknown(reason.clone()),
         }
     }
     fn to_value(&self) -> Spanned<Value> {
@@ -2591,7 +2796,8 @@ impl<'w, 'a> Eval<'w, 'a> {
 
     /// What a name stands for here.
     fn lookup(&self, name: &str, span: Span) -> E {
-        match self.w.scope.get(name) {
+        let local = self.w.locals.as_ref().and_then(|l| l.get(name));
+        match local.or_else(|| self.w.scope.get(name)) {
             Some(Bound::Value(e)) => E {
                 ev: e.ev.clone(),
                 span,
@@ -2611,6 +2817,7 @@ impl<'w, 'a> Eval<'w, 'a> {
                     span,
                     tuple: false,
                 },
+                None if name == "__name__" && self.w.script => E::val(Value::Str("__main__".into()), span),
                 None if name.starts_with("__") => {
                     E::unknown(format!("`{name}` is only known when Python loads the file"), span)
                 }
@@ -2665,6 +2872,10 @@ fn attribute(e: E, name: &str, span: Span) -> E {
         Ev::DjangoEnv => match name {
             "str" | "int" | "bool" | "float" => Ev::Func(Func::DjangoEnvGet),
             _ => Ev::Val(Value::Unknown(format!("django-environ `env.{name}`"))),
+        },
+        Ev::Instance { path, reason } => Ev::Instance {
+            path: format!("{path}.{name}"),
+            reason,
         },
         Ev::Val(Value::Unknown(r)) => Ev::Val(Value::Unknown(r)),
         Ev::Val(v @ (Value::Str(_) | Value::Env { .. })) if STR_METHODS.contains(&name) => {
@@ -2730,7 +2941,26 @@ fn index_value(v: &Value, i: &Value) -> Value {
 fn call(f: E, args: Vec<Arg>, span: Span) -> E {
     let func = match f.ev {
         Ev::Func(func) => func,
-        Ev::Path(p) => return E::unknown(format!("a call to `{p}()`"), span),
+        Ev::Path(p) => {
+            return E {
+                ev: Ev::Instance {
+                    reason: format!("a call to `{p}()`"),
+                    path: format!("{p}()"),
+                },
+                span,
+                tuple: false,
+            };
+        }
+        Ev::Instance { path, reason } => {
+            return E {
+                ev: Ev::Instance {
+                    path: format!("{path}()"),
+                    reason,
+                },
+                span,
+                tuple: false,
+            };
+        }
         Ev::Environ => return E::unknown("calling `os.environ`".into(), span),
         Ev::DjangoEnv => Func::DjangoEnvGet,
         Ev::Val(Value::Unknown(r)) => return E::unknown(r, span),
