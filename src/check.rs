@@ -54,6 +54,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
         found.iter().filter(|f| f.kind == k).map(|f| f.path.clone()).collect()
     };
     let inputs = crate::model::backend::Inputs {
+        roots: paths.to_vec(),
         pm2: of_kind(discover::FileKind::Pm2),
         gunicorn: of_kind(discover::FileKind::Gunicorn),
         launch: of_kind(discover::FileKind::Launch),

@@ -76,9 +76,19 @@ pub struct Backend {
     pub reuse_port: bool,
     /// Listeners speak TLS (gunicorn `certfile`, uvicorn `--ssl-certfile`).
     pub tls: bool,
+    /// Runs in a container or on a platform that routes to it (compose,
+    /// Dockerfile, Procfile): binding all interfaces is how it is reached
+    /// there, not an exposure.
+    pub contained: bool,
+    /// systemd `PrivateTmp=yes` of the unit that starts it (the setting's
+    /// span): its `/tmp` and `/var/tmp` are its own.
+    pub private_tmp: Option<Span>,
     /// PM2 only: the app's `instances` and `exec_mode` as written.
     pub pm2_instances: Option<Spanned<Value>>,
     pub pm2_exec_mode: Option<Spanned<Value>>,
+    /// PM2 only: cluster mode, as written or by PM2's default (true when
+    /// `exec_mode` cannot be read).
+    pub pm2_cluster: bool,
 }
 
 #[derive(Debug, Default)]
@@ -94,6 +104,9 @@ pub struct BackendModel {
 /// What discovery found, by kind.
 #[derive(Debug, Default)]
 pub struct Inputs {
+    /// The paths being checked: scripts and environment files that launchers
+    /// name are looked for inside them, never outside.
+    pub roots: Vec<PathBuf>,
     pub pm2: Vec<PathBuf>,
     pub gunicorn: Vec<PathBuf>,
     pub launch: Vec<PathBuf>,
@@ -164,28 +177,75 @@ pub fn build(db: &mut SourceDb, inputs: &Inputs) -> BackendModel {
             Err(e) => m.read_errors.push((path.clone(), e)),
         }
     }
-    let mut used_configs: Vec<FileId> = Vec::new();
+    let mut b = Builder {
+        db,
+        roots: inputs
+            .roots
+            .iter()
+            .filter_map(|r| {
+                let r = if r.is_file() {
+                    r.parent()?.to_path_buf()
+                } else {
+                    r.clone()
+                };
+                let r = if r.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    r
+                };
+                r.canonicalize().ok()
+            })
+            .collect(),
+        configs: &m.gunicorn,
+        used: Vec::new(),
+        loaded: Vec::new(),
+        errors: Vec::new(),
+    };
     let mut backends = Vec::new();
     for (file, pm2file) in &m.pm2 {
         for app in &pm2file.apps {
-            if let Some(b) = pm2_backend(db, &m.gunicorn, *file, app, &mut used_configs) {
-                backends.push(b);
+            if let Some(x) = b.pm2_backend(*file, app) {
+                backends.push(x);
             }
         }
     }
-    for (_, l) in &m.launches {
-        if let Some(b) = launch_backend(db, &m.gunicorn, l, &mut used_configs) {
-            backends.push(b);
+    for (file, l) in &m.launches {
+        if let Some(x) = b.launch_backend(*file, l) {
+            backends.push(x);
         }
     }
     for (file, cfg) in &m.gunicorn {
-        if used_configs.contains(file) {
+        if b.used.contains(file) {
             continue;
         }
-        backends.push(config_only_backend(db, *file, cfg));
+        backends.push(config_only_backend(b.db, *file, cfg));
     }
+    let (errors, read_errors) = (std::mem::take(&mut b.errors), Vec::new());
+    let _: &Vec<(PathBuf, String)> = &read_errors;
+    m.syntax_errors.extend(errors);
     m.backends = backends;
     m
+}
+
+/// What building backends needs besides the parsed files.
+struct Builder<'a> {
+    db: &'a mut SourceDb,
+    /// Canonical roots: files outside them are never read.
+    roots: Vec<PathBuf>,
+    configs: &'a [(FileId, GunicornConfig)],
+    /// Gunicorn config files some launcher uses.
+    used: Vec<FileId>,
+    /// Scripts and environment files read so far (each once).
+    loaded: Vec<(PathBuf, FileId)>,
+    /// Syntax errors in scripts that were read.
+    errors: Vec<(FileId, SyntaxError)>,
+}
+
+/// Where a launcher runs its command: the launcher file's folder, the
+/// working directory it sets, `cd`s on the command line.
+struct Place {
+    dir: PathBuf,
+    workdir: Option<String>,
 }
 
 /// Who starts a backend, for messages and for which backends share a host.
@@ -193,57 +253,72 @@ struct Launcher {
     origin: String,
     service: Option<String>,
     on_host: bool,
+    contained: bool,
+    private_tmp: Option<Span>,
 }
 
 /// Turn the words of a launcher into a server command, then listeners.
-fn command_backend(
-    db: &SourceDb,
-    configs: &[(FileId, GunicornConfig)],
-    words: Vec<Word>,
-    env: &dyn Fn(&str) -> Option<(String, Span)>,
-    who: Launcher,
-    used: &mut Vec<FileId>,
-) -> Option<Backend> {
-    let cmd = command::main_server(command::parse_commands(&[words]))?;
-    let reuse_port = cmd.args.reuse_port.is_some();
-    let config = gunicorn_config(db, configs, &cmd, env);
-    if let Some((file, _)) = config {
-        used.push(*file);
-    }
-    let binds = config.and_then(|(file, cfg)| config_binds(*file, cfg, env));
-    // gunicorn speaks TLS on every listener when a certificate is configured.
-    let tls = cmd.args.certfile.is_some() || config.is_some_and(|(_, cfg)| has_certfile(cfg));
-    let listeners = command::effective_listeners_with_config(&cmd, env, binds.as_deref())
-        .into_iter()
-        .map(|l| {
-            let span = l.decided_by.first().map(|(_, s)| *s).unwrap_or(cmd.program.span);
-            let known = !l.address.contains('$');
-            let bind = if known {
-                address::parse_bind(&l.address, 8000)
-            } else {
-                None
-            };
-            BackendListener {
-                address: l.address,
-                bind,
-                span,
-                decided_by: l.decided_by,
-                default: l.default,
-            }
+impl Builder<'_> {
+    fn command_backend(
+        &mut self,
+        cmd: ServerCommand,
+        env: &dyn Fn(&str) -> Option<(String, Span)>,
+        who: Launcher,
+        place: &Place,
+    ) -> Option<Backend> {
+        let reuse_port = cmd.args.reuse_port.is_some();
+        let config = gunicorn_config(self.db, self.configs, &cmd, env);
+        if let Some((file, _)) = config {
+            self.used.push(*file);
+        }
+        let mut server = cmd.kind.name();
+        let mut code_listeners = None;
+        if matches!(cmd.kind, command::ServerKind::PythonScript | command::ServerKind::Node)
+            && let Some(script) = &cmd.script
+            && let Some(found) = self.script_server(&cmd, script, env, place)
+        {
+            server = found.server;
+            code_listeners = Some(found.listeners);
+        }
+        let binds = config.and_then(|(file, cfg)| config_binds(*file, cfg, env));
+        // gunicorn speaks TLS on every listener when a certificate is configured.
+        let tls = cmd.args.certfile.is_some() || config.is_some_and(|(_, cfg)| has_certfile(cfg));
+        let listeners = code_listeners
+            .unwrap_or_else(|| command::effective_listeners_with_config(&cmd, env, binds.as_deref()))
+            .into_iter()
+            .map(|l| {
+                let span = l.decided_by.first().map(|(_, s)| *s).unwrap_or(cmd.program.span);
+                let known = !l.address.contains('$') && !l.address.contains('?');
+                let bind = if known {
+                    address::parse_bind(&l.address, 8000)
+                } else {
+                    None
+                };
+                BackendListener {
+                    address: l.address,
+                    bind,
+                    span,
+                    decided_by: l.decided_by,
+                    default: l.default,
+                }
+            })
+            .collect();
+        Some(Backend {
+            server,
+            origin: who.origin,
+            span: cmd.program.span,
+            service: who.service,
+            listeners,
+            on_host: who.on_host,
+            contained: who.contained,
+            private_tmp: who.private_tmp,
+            reuse_port,
+            tls,
+            pm2_instances: None,
+            pm2_exec_mode: None,
+            pm2_cluster: false,
         })
-        .collect();
-    Some(Backend {
-        server: cmd.kind.name(),
-        origin: who.origin,
-        span: cmd.program.span,
-        service: who.service,
-        listeners,
-        on_host: who.on_host,
-        reuse_port,
-        tls,
-        pm2_instances: None,
-        pm2_exec_mode: None,
-    })
+    }
 }
 
 /// The repository's gunicorn config file that a command reads, if any.
@@ -303,86 +378,321 @@ fn words_of(launch: &Launch) -> Option<Vec<Word>> {
     command::split(&c.value, c.span).ok()
 }
 
-fn launch_backend(
-    db: &SourceDb,
-    configs: &[(FileId, GunicornConfig)],
-    l: &Launch,
-    used: &mut Vec<FileId>,
-) -> Option<Backend> {
-    let words = words_of(l)?;
-    let env = |name: &str| -> Option<(String, Span)> {
-        let v = l.env_var(name)?;
-        value_string(&v.value, &|_| None).map(|s| (s, v.span))
-    };
-    let name = l.name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
-    let origin = match l.source {
-        launch::LaunchSource::Systemd => format!("systemd unit {name}"),
-        launch::LaunchSource::Compose => format!("compose service {name}"),
-        launch::LaunchSource::Procfile => format!("Procfile process {name}"),
-        launch::LaunchSource::Supervisor => format!("supervisor program {name}"),
-        launch::LaunchSource::Dockerfile => "Dockerfile".to_string(),
-        launch::LaunchSource::Shell => "shell script".to_string(),
-    };
-    let service = (l.source == launch::LaunchSource::Compose).then(|| name.clone());
-    let on_host = matches!(
-        l.source,
-        launch::LaunchSource::Systemd | launch::LaunchSource::Supervisor
-    );
-    command_backend(
-        db,
-        configs,
-        words,
-        &env,
-        Launcher {
-            origin,
-            service,
-            on_host,
-        },
-        used,
-    )
+impl Builder<'_> {
+    fn launch_backend(&mut self, file: FileId, l: &Launch) -> Option<Backend> {
+        let words = words_of(l)?;
+        let cmd = command::main_server(command::parse_commands(&[words]))?;
+        let dir = self
+            .db
+            .get(file)
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        // Environment files first, so that `environment:` / `Environment=`
+        // win over them (compose: `environment` overrides `env_file`).
+        let mut file_env: Vec<(String, String, Span)> = Vec::new();
+        for f in &l.env_files {
+            if let Some(entries) = self.env_file(&dir, &f.value) {
+                file_env.extend(entries);
+            }
+        }
+        let env = |name: &str| -> Option<(String, Span)> {
+            if let Some(v) = l.env_var(name) {
+                return value_string(&v.value, &|_| None).map(|s| (s, v.span));
+            }
+            file_env
+                .iter()
+                .rev()
+                .find(|(k, _, _)| k == name)
+                .map(|(_, v, span)| (v.clone(), *span))
+        };
+        let name = l.name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
+        let origin = match l.source {
+            launch::LaunchSource::Systemd => format!("systemd unit {name}"),
+            launch::LaunchSource::Compose => format!("compose service {name}"),
+            launch::LaunchSource::Procfile => format!("Procfile process {name}"),
+            launch::LaunchSource::Supervisor => format!("supervisor program {name}"),
+            launch::LaunchSource::Dockerfile => "Dockerfile".to_string(),
+            launch::LaunchSource::Shell => "shell script".to_string(),
+        };
+        let service = (l.source == launch::LaunchSource::Compose).then(|| name.clone());
+        let on_host = matches!(
+            l.source,
+            launch::LaunchSource::Systemd | launch::LaunchSource::Supervisor
+        );
+        let contained = matches!(
+            l.source,
+            launch::LaunchSource::Compose | launch::LaunchSource::Dockerfile | launch::LaunchSource::Procfile
+        );
+        let private_tmp = l
+            .extra
+            .iter()
+            .find(|(k, v)| k == "PrivateTmp" && v.value == Value::Bool(true))
+            .map(|(_, v)| v.span);
+        let place = Place {
+            dir,
+            workdir: l.workdir.as_ref().map(|w| w.value.clone()),
+        };
+        self.command_backend(
+            cmd,
+            &env,
+            Launcher {
+                origin,
+                service,
+                on_host,
+                contained,
+                private_tmp,
+            },
+            &place,
+        )
+    }
+
+    fn pm2_backend(&mut self, file: FileId, app: &Pm2App) -> Option<Backend> {
+        let script = app.script.as_ref()?;
+        let Value::Str(s) = &script.value else { return None };
+        // The script value is a whole command line when it has spaces (PM2 then
+        // drops `args`: a rule of its own); else the program, then `args`.
+        let mut words = command::split(s, script.span).ok()?;
+        let interpreter = app.interpreter.as_ref().and_then(|i| i.value.as_str());
+        if let Some(interp) = interpreter.filter(|i| *i != "none")
+            && let Ok(mut iw) = command::split(interp, app.interpreter.as_ref().map_or(script.span, |i| i.span))
+        {
+            // PM2 runs `interpreter script args`.
+            iw.append(&mut words);
+            words = iw;
+        }
+        let single = words.len() == 1;
+        // A script with spaces runs as `bash -c "<script>"`: PM2 replaces
+        // `args` (lib/Common.js:744-764; observed, case 19).
+        if let Some(args) = &app.args
+            && let Some(list) = &args.list
+            && !s.contains(' ')
+        {
+            words.extend(list.iter().map(|a| Word::verbatim(&a.value, a.span, false)));
+        }
+        let mut cmd = command::main_server(command::parse_commands(std::slice::from_ref(&words)));
+        if cmd.is_none() && interpreter.is_none() && single && is_node_script(s) {
+            // No interpreter: PM2 runs `.js`/`.cjs`/`.mjs` files, and files
+            // without an extension, with node. (A Python server program run
+            // that way is still read as that server: a rule of its own says
+            // PM2 runs it with node.)
+            words.insert(0, Word::verbatim("node", script.span, false));
+            cmd = command::main_server(command::parse_commands(&[words]));
+        }
+        let cmd = cmd?;
+        let env = |name: &str| -> Option<(String, Span)> {
+            let v = pm2::env_value(app, None, name)?;
+            value_string(&v.value, &|_| None).map(|s| (s, v.span))
+        };
+        let name = app
+            .name
+            .as_ref()
+            .and_then(|n| n.value.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let place = Place {
+            dir: self
+                .db
+                .get(file)
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            workdir: app.cwd.as_ref().and_then(|c| c.value.as_str().map(str::to_owned)),
+        };
+        let mut b = self.command_backend(
+            cmd,
+            &env,
+            Launcher {
+                origin: format!("PM2 app \"{name}\""),
+                service: None,
+                on_host: true,
+                contained: false,
+                private_tmp: None,
+            },
+            &place,
+        )?;
+        b.pm2_instances = app.instances.clone();
+        b.pm2_exec_mode = app.exec_mode.clone();
+        b.pm2_cluster = pm2::cluster_mode(app).unwrap_or(true);
+        Some(b)
+    }
+
+    /// Read a file inside the roots once; None when it is outside them, not
+    /// a file, or unreadable (launchers name paths on the server, which the
+    /// repository may not hold: not an error).
+    fn read_inside(&mut self, path: &Path) -> Option<FileId> {
+        let canon = path.canonicalize().ok()?;
+        if !self.roots.iter().any(|r| canon.starts_with(r)) || !canon.is_file() {
+            return None;
+        }
+        if let Some((_, id)) = self.loaded.iter().find(|(p, _)| *p == canon) {
+            return Some(*id);
+        }
+        let id = load(self.db, path).ok()?;
+        self.loaded.push((canon, id));
+        Some(id)
+    }
+
+    /// Find a path a launcher names inside the repository: relative to the
+    /// launcher's folder (and its working directory), else, for an absolute
+    /// path on the server (`/srv/app/main.py`), its longest tail that exists
+    /// under the launcher's folder or one of its parents within the roots.
+    fn locate(&self, place: &Place, cds: &[String], path: &str) -> Option<PathBuf> {
+        let mut rels: Vec<PathBuf> = Vec::new();
+        let push_tails = |p: &Path, rels: &mut Vec<PathBuf>| {
+            let parts: Vec<_> = p
+                .components()
+                .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                .collect();
+            for i in 0..parts.len() {
+                rels.push(parts[i..].iter().collect());
+            }
+        };
+        let mut rel = PathBuf::new();
+        if let Some(w) = &place.workdir {
+            rel.push(w);
+        }
+        for cd in cds {
+            rel.push(cd);
+        }
+        rel.push(path);
+        if rel.is_absolute() {
+            push_tails(&rel, &mut rels);
+        } else {
+            rels.push(rel);
+            if !Path::new(path).is_absolute() {
+                rels.push(PathBuf::from(path));
+            }
+        }
+        let mut bases = Vec::new();
+        let mut dir = Some(place.dir.as_path());
+        while let Some(d) = dir {
+            let inside = d
+                .canonicalize()
+                .is_ok_and(|c| self.roots.iter().any(|r| c.starts_with(r)));
+            if !inside {
+                break;
+            }
+            bases.push(d.to_path_buf());
+            dir = d.parent().filter(|p| !p.as_os_str().is_empty()).or(
+                if d == Path::new(".") || d.as_os_str().is_empty() {
+                    None
+                } else {
+                    Some(Path::new("."))
+                },
+            );
+            if bases.len() > 64 {
+                break;
+            }
+        }
+        for rel in &rels {
+            for base in &bases {
+                let candidate = base.join(rel);
+                if candidate.is_file() {
+                    return Some(candidate);
+                }
+            }
+        }
+        None
+    }
+
+    /// `NAME=value` entries of an environment file a launcher names.
+    fn env_file(&mut self, dir: &Path, path: &str) -> Option<Vec<(String, String, Span)>> {
+        let place = Place {
+            dir: dir.to_path_buf(),
+            workdir: None,
+        };
+        let found = self.locate(&place, &[], path)?;
+        let id = self.read_inside(&found)?;
+        let entries = crate::parse::dotenv::parse(id, &self.db.get(id).text);
+        Some(
+            entries
+                .into_iter()
+                .map(|e| (e.name.value, e.value.value, e.value.span))
+                .collect(),
+        )
+    }
+
+    /// The server a Python or Node script starts, read from the script.
+    fn script_server(
+        &mut self,
+        cmd: &ServerCommand,
+        script: &Word,
+        env: &dyn Fn(&str) -> Option<(String, Span)>,
+        place: &Place,
+    ) -> Option<crate::model::code::CodeServer> {
+        let (text, _) = command::expand(script, env);
+        if text.contains('$') {
+            return None;
+        }
+        let cds: Vec<String> = cmd.cd.iter().map(|w| command::expand(w, env).0).collect();
+        let mut text = text;
+        let node = cmd.kind == command::ServerKind::Node;
+        // `python -m pkg.app` names a module: its file.
+        if !node && cmd.wrappers.iter().any(|w| w.text == "-m") {
+            text = format!("{}.py", text.replace('.', "/"));
+        }
+        let path = self.locate(place, &cds, &text)?;
+        let id = self.read_inside(&path)?;
+        // Values from a `.env` beside the script, when the code loads one
+        // (python-dotenv's `load_dotenv()`, Node's `dotenv.config()`): they
+        // never override the launcher's environment (both default to
+        // `override=False`).
+        let dotenv_place = Place {
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            workdir: None,
+        };
+        if node {
+            let code = crate::parse::nodecode::scan(id, &self.db.get(id).text);
+            if let Some(e) = &code.error {
+                self.errors.push((id, e.clone()));
+            }
+            let dotenv = if code.loads_dotenv {
+                self.env_file(&dotenv_place.dir, ".env").unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            let env2 = |name: &str| env(name).or_else(|| dotenv_lookup(&dotenv, name));
+            return crate::model::code::node_server(&code, &env2);
+        }
+        let module = crate::parse::python::parse_script(id, &self.db.get(id).text);
+        if let Some(e) = &module.error {
+            self.errors.push((id, e.clone()));
+        }
+        let loads = module.calls.iter().any(|c| {
+            c.callee
+                .as_deref()
+                .is_some_and(|p| p == "dotenv.load_dotenv" || p == "dotenv.main.load_dotenv")
+        });
+        let dotenv = if loads {
+            self.env_file(&dotenv_place.dir, ".env").unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let env2 = |name: &str| env(name).or_else(|| dotenv_lookup(&dotenv, name));
+        crate::model::code::python_server(&module, &env2)
+    }
 }
 
-fn pm2_backend(
-    db: &SourceDb,
-    configs: &[(FileId, GunicornConfig)],
-    _file: FileId,
-    app: &Pm2App,
-    used: &mut Vec<FileId>,
-) -> Option<Backend> {
-    let script = app.script.as_ref()?;
-    let Value::Str(s) = &script.value else { return None };
-    // The script value is a whole command line when it has spaces (PM2 then
-    // drops `args`: a rule of its own); else the program, then `args`.
-    let mut words = command::split(s, script.span).ok()?;
-    if let Some(args) = &app.args
-        && let Some(list) = &args.list
-    {
-        words.extend(list.iter().map(|a| Word::verbatim(&a.value, a.span, false)));
+fn dotenv_lookup(entries: &[(String, String, Span)], name: &str) -> Option<(String, Span)> {
+    entries
+        .iter()
+        .rev()
+        .find(|(k, _, _)| k == name)
+        .map(|(_, v, s)| (v.clone(), *s))
+}
+
+/// A script PM2 runs with node when no interpreter is given: `.js`, `.cjs`,
+/// `.mjs`, or no extension at all (PM2 7.0.4 lib/Common.js
+/// `Common.sink.determineExecMode` / `resolveInterpreter`: extensions it
+/// does not map run with node).
+fn is_node_script(s: &str) -> bool {
+    let name = s.rsplit('/').next().unwrap_or(s);
+    match name.rsplit_once('.') {
+        Some((_, ext)) => matches!(ext, "js" | "cjs" | "mjs"),
+        None => true,
     }
-    let env = |name: &str| -> Option<(String, Span)> {
-        let v = pm2::env_value(app, None, name)?;
-        value_string(&v.value, &|_| None).map(|s| (s, v.span))
-    };
-    let name = app
-        .name
-        .as_ref()
-        .and_then(|n| n.value.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let mut b = command_backend(
-        db,
-        configs,
-        words,
-        &env,
-        Launcher {
-            origin: format!("PM2 app \"{name}\""),
-            service: None,
-            on_host: true,
-        },
-        used,
-    )?;
-    b.pm2_instances = app.instances.clone();
-    b.pm2_exec_mode = app.exec_mode.clone();
-    Some(b)
 }
 
 /// A gunicorn config file no launcher in the repository uses.
@@ -448,10 +758,13 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
         service: None,
         listeners,
         on_host: false,
+        contained: false,
+        private_tmp: None,
         reuse_port: cfg.get("reuse_port").is_some_and(|v| v.value == Value::Bool(true)),
         tls: has_certfile(cfg),
         pm2_instances: None,
         pm2_exec_mode: None,
+        pm2_cluster: false,
     }
 }
 

@@ -120,8 +120,9 @@ fn tcp(
             default.to_owned()
         }
     };
-    let h = part(host, "host", defaults.0);
+    // The port first: it is what a mismatch is usually about.
     let p = part(port, "port", defaults.1);
+    let h = part(host, "host", defaults.0);
     let default = host.is_none() && port.is_none();
     // Most decisive first: the explicit argument(s) before defaults.
     decided_by.sort_by_key(|(why, _)| why.contains("'s default"));
@@ -218,7 +219,7 @@ fn python_call(module: &Module, call: &Call, env: EnvLookup) -> Option<CodeServe
                 )
             }
         }
-        c if c == "flask_socketio.SocketIO().run" => {
+        "flask_socketio.SocketIO().run" => {
             let (h, p) = (arg(call, Some(1), "host"), arg(call, Some(2), "port"));
             let l = tcp(call, h, p, ("127.0.0.1", "5000"), "Flask-SocketIO's run", env);
             ("flask-socketio", vec![l])
@@ -240,6 +241,55 @@ fn python_call(module: &Module, call: &Call, env: EnvLookup) -> Option<CodeServe
         server,
         span: call.span,
         listeners,
+    })
+}
+
+/// Where a Node.js script listens: its first `listen` call whose port is
+/// known in shape (a later one may be another server, or never reached).
+pub fn node_server(code: &crate::parse::nodecode::NodeCode, env: EnvLookup) -> Option<CodeServer> {
+    let call = code.listens.first()?;
+    let listener = match &call.port.value {
+        // `server.listen("/run/app.sock")`: a unix socket (a string that is
+        // not a number).
+        Value::Str(p) if p.parse::<u16>().is_err() => Listener {
+            address: format!("unix:{p}"),
+            decided_by: vec![(format!("socket path `{p}` in the code"), call.port.span)],
+            default: false,
+        },
+        _ => {
+            let port = resolve(&call.port, "port", env);
+            let mut decided_by = port.why;
+            let host = match &call.host {
+                Some(h) => {
+                    let p = resolve(h, "host", env);
+                    decided_by.extend(p.why);
+                    p.text.unwrap_or_else(|| "?".into())
+                }
+                None => {
+                    decided_by.push((
+                        "no host given to listen(): node listens on `::` (all interfaces)".into(),
+                        call.span,
+                    ));
+                    "::".into()
+                }
+            };
+            let port = port.text.unwrap_or_else(|| "?".into());
+            let address = if host.contains(':') && !host.starts_with('[') {
+                format!("[{host}]:{port}")
+            } else {
+                format!("{host}:{port}")
+            };
+            Listener {
+                address,
+                decided_by,
+                default: false,
+            }
+        }
+    };
+    Some(CodeServer {
+        server: "node",
+        span: call.span,
+        listeners: vec![listener],
     })
 }
 

@@ -292,6 +292,96 @@ pub fn truthy(v: &Value) -> bool {
     }
 }
 
+/// The program PM2 runs a script with, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Interpreter {
+    /// `interpreter` / `exec_interpreter` as written (`none`: the script is
+    /// executed itself).
+    Given(String),
+    /// From the script's extension (PM2's lib/API/interpreter.json: `.py`
+    /// python, `.sh` bash, `.js` node, `.rb` ruby, `.php`, `.pl`, `.coffee`,
+    /// `.ls`, `.ts`/`.tsx` bun or node).
+    ByExtension(&'static str),
+    /// No interpreter and no known extension: node, unless the file is
+    /// binary (a NUL byte in its first 512 bytes). A console script such as
+    /// `venv/bin/gunicorn` is text with a `#!` line, so node runs it.
+    NodeByDefault,
+    /// A script with spaces: PM2 runs `bash -c "<script>"` (a binary: no
+    /// interpreter).
+    Bash,
+}
+
+/// PM2 7.0.4 `Common.sink.resolveInterpreter` (lib/Common.js:415-486) and
+/// `verifyConfs` (lib/Common.js:744-764), for a script known as a string.
+pub fn interpreter(app: &Pm2App) -> Option<Interpreter> {
+    let script = app.script.as_ref()?.value.as_str()?;
+    if script.contains(' ') {
+        return Some(Interpreter::Bash);
+    }
+    if let Some(i) = &app.interpreter {
+        return match &i.value {
+            Value::Str(s) if !s.is_empty() => Some(Interpreter::Given(s.clone())),
+            Value::Null | Value::Str(_) => by_extension(script),
+            _ => None,
+        };
+    }
+    by_extension(script)
+}
+
+fn by_extension(script: &str) -> Option<Interpreter> {
+    let name = script.rsplit('/').next().unwrap_or(script);
+    let ext = name.rsplit_once('.').map(|(_, e)| e);
+    Some(match ext {
+        Some("py") => Interpreter::ByExtension("python"),
+        Some("sh") => Interpreter::ByExtension("bash"),
+        Some("js") => Interpreter::ByExtension("node"),
+        Some("rb") => Interpreter::ByExtension("ruby"),
+        Some("php") => Interpreter::ByExtension("php"),
+        Some("pl") => Interpreter::ByExtension("perl"),
+        Some("coffee") => Interpreter::ByExtension("coffee"),
+        Some("ls") => Interpreter::ByExtension("lsc"),
+        Some("ts" | "tsx") => Interpreter::ByExtension("bun"),
+        _ => Interpreter::NodeByDefault,
+    })
+}
+
+impl Interpreter {
+    /// Whether node (or bun) runs the script.
+    pub fn is_node(&self) -> bool {
+        match self {
+            Interpreter::Given(s) => {
+                let base = s.rsplit('/').next().unwrap_or(s);
+                base == "node" || base.ends_with("node") || base == "bun" || base.ends_with("bun")
+            }
+            Interpreter::ByExtension(i) => matches!(*i, "node" | "bun"),
+            Interpreter::NodeByDefault => true,
+            Interpreter::Bash => false,
+        }
+    }
+}
+
+/// Whether PM2 runs the app in cluster mode: `exec_mode` as written
+/// (`cluster`, `cluster_mode`), else PM2's default, cluster for a node/bun
+/// interpreter when `instances` is given (`Common.sink.determineExecMode`,
+/// lib/Common.js:339-356). None when `exec_mode` is not a known string.
+pub fn cluster_mode(app: &Pm2App) -> Option<bool> {
+    match &app.exec_mode {
+        Some(m) => match &m.value {
+            Value::Str(s) => Some(s.starts_with("cluster")),
+            Value::Null => Some(false),
+            _ => None,
+        },
+        None => {
+            let instances = app.instances.as_ref().is_some_and(|i| match &i.value {
+                Value::Int(n) => *n >= 1 || *n == 0 || *n == -1,
+                Value::Str(s) => s.parse::<i64>().is_ok_and(|n| n >= 1 || n == 0 || n == -1),
+                _ => false,
+            });
+            Some(instances && interpreter(app).is_some_and(|i| i.is_node()))
+        }
+    }
+}
+
 /// The apps of an ecosystem file's exported value, as PM2 finds them.
 pub fn read(root: &Spanned<Value>) -> Pm2File {
     let mut file = Pm2File {

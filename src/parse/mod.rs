@@ -2,8 +2,10 @@
 //! them into its own spanned AST.
 
 pub mod command;
+pub mod dotenv;
 pub mod launch;
 pub mod nginx;
+pub mod nodecode;
 pub mod pm2;
 pub mod python;
 

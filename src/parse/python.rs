@@ -1499,7 +1499,7 @@ impl<'a> Walker<'a> {
         let callee_toks = &toks[..open];
         if callee_toks
             .iter()
-            .any(|t| !(matches!(t.kind, TokKind::Name | TokKind::Op) && !KEYWORDS.contains(&self.t(t))))
+            .any(|t| !matches!(t.kind, TokKind::Name | TokKind::Op) || KEYWORDS.contains(&self.t(t)))
         {
             return;
         }

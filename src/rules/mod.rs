@@ -108,6 +108,18 @@ pub static RULES: &[Rule] = &[
         check: pm2::fork_instances_same_address::check,
     },
     Rule {
+        meta: &pm2::cluster_mode_not_node::META,
+        check: pm2::cluster_mode_not_node::check,
+    },
+    Rule {
+        meta: &pm2::python_run_by_node::META,
+        check: pm2::python_run_by_node::check,
+    },
+    Rule {
+        meta: &pm2::script_args_dropped::META,
+        check: pm2::script_args_dropped::check,
+    },
+    Rule {
         meta: &cross::proxy_target_no_listener::META,
         check: cross::proxy_target_no_listener::check,
     },
@@ -130,6 +142,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cross::nginx_listen_conflict::META,
         check: cross::nginx_listen_conflict::check,
+    },
+    Rule {
+        meta: &cross::backend_all_interfaces::META,
+        check: cross::backend_all_interfaces::check,
     },
 ];
 

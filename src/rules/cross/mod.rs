@@ -1,6 +1,7 @@
 //! Cross-file rules: Nginx against the backends behind it, and backends
 //! against each other.
 pub mod backend_address_conflict;
+pub mod backend_all_interfaces;
 pub mod nginx_listen_conflict;
 pub mod proxy_host_mismatch;
 pub mod proxy_target_no_listener;

@@ -40,12 +40,7 @@ pub fn check(cx: &mut Checker) {
         let Some(count) = several(&instances.value) else {
             continue;
         };
-        let cluster = b
-            .pm2_exec_mode
-            .as_ref()
-            .and_then(|m| m.value.as_str())
-            .is_some_and(|m| m.contains("cluster"));
-        if cluster || b.reuse_port {
+        if b.pm2_cluster || b.reuse_port {
             continue;
         }
         let Some(l) = b

@@ -1,0 +1,3 @@
+module.exports = {
+  apps: [{ name: "api", script: "main.py", interpreter: "python3" }],
+};

@@ -1,0 +1,3 @@
+module.exports = {
+  apps: [{ name: "web", script: "dist/server.js", exec_mode: "cluster", instances: "max" }],
+};

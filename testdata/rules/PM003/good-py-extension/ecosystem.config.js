@@ -1,0 +1,3 @@
+module.exports = {
+  apps: [{ name: "bot", script: "bot.py", interpreter: "/srv/bot/venv/bin/python3" }],
+};

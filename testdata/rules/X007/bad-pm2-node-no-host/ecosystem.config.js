@@ -1,0 +1,3 @@
+module.exports = {
+  apps: [{ name: "web", script: "index.js", env: { PORT: 3000 } }],
+};
