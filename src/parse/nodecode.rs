@@ -2062,6 +2062,9 @@ impl<'a> An<'a> {
 
     fn unary(&mut self, p: &mut usize, end: usize, at: usize, depth: usize) -> SV {
         let start = *p;
+        if start >= end {
+            return Spanned::new(Value::Unknown("an operand is missing".into()), self.span(start, start));
+        }
         if depth > MAX_DEPTH {
             *p = end;
             return Spanned::new(

@@ -147,6 +147,10 @@ pub static RULES: &[Rule] = &[
         meta: &cross::backend_all_interfaces::META,
         check: cross::backend_all_interfaces::check,
     },
+    Rule {
+        meta: &cross::socket_in_private_tmp::META,
+        check: cross::socket_in_private_tmp::check,
+    },
 ];
 
 /// Find a rule by code or name (case-insensitive code).

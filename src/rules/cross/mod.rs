@@ -6,6 +6,7 @@ pub mod nginx_listen_conflict;
 pub mod proxy_host_mismatch;
 pub mod proxy_target_no_listener;
 pub mod proxy_tls_mismatch;
+pub mod socket_in_private_tmp;
 pub mod unix_socket_mismatch;
 
 use crate::model::Deployment;
