@@ -279,6 +279,12 @@ impl Builder<'_> {
         {
             server = found.server;
             code_listeners = Some(found.listeners);
+        } else if cmd.kind == command::ServerKind::Node
+            && cmd.script.is_none()
+            && let Some(found) = self.npm_script_server(&cmd, env, place)
+        {
+            server = found.server;
+            code_listeners = Some(found.listeners);
         }
         let binds = config.and_then(|(file, cfg)| config_binds(*file, cfg, env));
         // gunicorn speaks TLS on every listener when a certificate is configured.
@@ -612,6 +618,48 @@ impl Builder<'_> {
                 .map(|e| (e.name.value, e.value.value, e.value.span))
                 .collect(),
         )
+    }
+
+    /// `npm start` / `npm run X` (and yarn, pnpm): the command of
+    /// package.json's `scripts.X`, or, for `start` without one, npm's
+    /// default `node server.js` (npm-run-script(1): "If there is a
+    /// server.js file in the root of your package, then npm will default
+    /// the start command to node server.js"). Followed one level: a script
+    /// that runs another npm script is not followed.
+    fn npm_script_server(
+        &mut self,
+        cmd: &ServerCommand,
+        env: &dyn Fn(&str) -> Option<(String, Span)>,
+        place: &Place,
+    ) -> Option<crate::model::code::CodeServer> {
+        let name = cmd.subcommand.as_ref().map_or("start".to_owned(), |w| w.text.clone());
+        let cds: Vec<String> = cmd.cd.iter().map(|w| command::expand(w, env).0).collect();
+        let manifest = self.locate(place, &cds, "package.json")?;
+        let id = self.read_inside(&manifest)?;
+        let json: serde_json::Value = serde_json::from_str(&self.db.get(id).text).ok()?;
+        let line = match json.get("scripts").and_then(|s| s.get(&name)).and_then(|v| v.as_str()) {
+            Some(line) => line.to_owned(),
+            None if name == "start" => "node server.js".to_owned(),
+            None => return None,
+        };
+        // Spans point at the package.json text when the line is found there.
+        let text = &self.db.get(id).text;
+        let at = text.find(&line).unwrap_or(0);
+        let base = Span::new(id, at, at + line.len());
+        let words = command::split(&line, base).ok()?;
+        let inner = command::main_server(command::parse_commands(&[words]))?;
+        let script = inner.script.clone()?;
+        if !matches!(
+            inner.kind,
+            command::ServerKind::Node | command::ServerKind::PythonScript
+        ) {
+            return None;
+        }
+        let here = Place {
+            dir: manifest.parent().map(Path::to_path_buf).unwrap_or_default(),
+            workdir: None,
+        };
+        self.script_server(&inner, &script, env, &here)
     }
 
     /// The server a Python or Node script starts, read from the script.

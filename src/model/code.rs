@@ -54,7 +54,10 @@ fn resolve(v: &Spanned<Value>, what: &str, env: EnvLookup) -> Part {
         Value::Env { name, default } => match env(name) {
             Some((s, span)) => Part {
                 text: Some(s.clone()),
-                why: vec![(format!("{name}={s} in the environment"), span)],
+                why: vec![
+                    (format!("{name}={s} in the environment"), span),
+                    (format!("the {what} is ${name}"), v.span),
+                ],
             },
             None => match default.as_deref().and_then(|d| scalar(&d.value)) {
                 Some(d) => Part {
