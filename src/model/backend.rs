@@ -76,6 +76,9 @@ pub struct Backend {
     pub reuse_port: bool,
     /// Listeners speak TLS (gunicorn `certfile`, uvicorn `--ssl-certfile`).
     pub tls: bool,
+    /// The wire protocol: `http`, or `uwsgi` for gunicorn's `--protocol
+    /// uwsgi` / `protocol = "uwsgi"` (gunicorn 27).
+    pub protocol: String,
     /// Runs in a container or on a platform that routes to it (compose,
     /// Dockerfile, Procfile): binding all interfaces is how it is reached
     /// there, not an exposure.
@@ -289,6 +292,10 @@ impl Builder<'_> {
         let binds = config.and_then(|(file, cfg)| config_binds(*file, cfg, env));
         // gunicorn speaks TLS on every listener when a certificate is configured.
         let tls = cmd.args.certfile.is_some() || config.is_some_and(|(_, cfg)| has_certfile(cfg));
+        let protocol = match cmd.args.option("--protocol").and_then(|o| o.value.as_ref()) {
+            Some(w) => w.text.clone(),
+            None => config.map_or("http".into(), |(_, cfg)| config_protocol(cfg)),
+        };
         let listeners = code_listeners
             .unwrap_or_else(|| command::effective_listeners_with_config(&cmd, env, binds.as_deref()))
             .into_iter()
@@ -316,6 +323,7 @@ impl Builder<'_> {
             service: who.service,
             listeners,
             on_host: who.on_host,
+            protocol,
             contained: who.contained,
             private_tmp: who.private_tmp,
             reuse_port,
@@ -367,6 +375,13 @@ fn config_binds(
             .filter_map(|b| value_string(&b.value, env).map(|s| (s, b.span)))
             .collect(),
     )
+}
+
+/// gunicorn's `protocol` setting (27.0.1: `http` or `uwsgi`).
+fn config_protocol(cfg: &GunicornConfig) -> String {
+    cfg.get("protocol")
+        .and_then(|v| v.value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "http".into())
 }
 
 /// A `certfile` other than None or "".
@@ -806,6 +821,7 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
         service: None,
         listeners,
         on_host: false,
+        protocol: config_protocol(cfg),
         contained: false,
         private_tmp: None,
         reuse_port: cfg.get("reuse_port").is_some_and(|v| v.value == Value::Bool(true)),

@@ -151,6 +151,10 @@ pub static RULES: &[Rule] = &[
         meta: &cross::socket_in_private_tmp::META,
         check: cross::socket_in_private_tmp::check,
     },
+    Rule {
+        meta: &cross::pass_protocol_mismatch::META,
+        check: cross::pass_protocol_mismatch::check,
+    },
 ];
 
 /// Find a rule by code or name (case-insensitive code).

@@ -3,6 +3,7 @@
 pub mod backend_address_conflict;
 pub mod backend_all_interfaces;
 pub mod nginx_listen_conflict;
+pub mod pass_protocol_mismatch;
 pub mod proxy_host_mismatch;
 pub mod proxy_target_no_listener;
 pub mod proxy_tls_mismatch;
