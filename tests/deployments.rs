@@ -29,3 +29,34 @@ fn deployments_match_their_expected_output() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A script a launcher names outside the checked folder is never read: the
+/// node app's real port (3001, in `../server.js`) stays unknown, so nothing
+/// is judged; the same script inside the folder is read and X001 fires.
+#[test]
+fn scripts_outside_the_checked_folder_are_not_read() {
+    let base = common::temp_dir("outside-script");
+    let inner = base.join("repo");
+    std::fs::create_dir_all(inner.join("nginx")).expect("mkdir");
+    let server = "require('http').createServer(() => {}).listen(3001, '127.0.0.1');\n";
+    std::fs::write(base.join("server.js"), server).expect("write");
+    std::fs::write(
+        inner.join("nginx/app.conf"),
+        "server { listen 80; location / { proxy_pass http://127.0.0.1:3000; } }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        inner.join("ecosystem.config.js"),
+        "module.exports = { apps: [{ name: 'a', script: '../server.js' }] };\n",
+    )
+    .expect("write");
+    assert_eq!(common::codes(&inner), Vec::<&str>::new());
+    // Inside: read, and the port mismatch is found.
+    std::fs::write(inner.join("server.js"), server).expect("write");
+    std::fs::write(
+        inner.join("ecosystem.config.js"),
+        "module.exports = { apps: [{ name: 'a', script: './server.js' }] };\n",
+    )
+    .expect("write");
+    assert_eq!(common::codes(&inner), vec!["X001"]);
+}
