@@ -43,6 +43,19 @@ fn outcome(spoken: &str, backend: &Backend) -> &'static str {
         ("uwsgi", "uvicorn") => {
             "uvicorn answers `Invalid HTTP request received` and nginx returns 400 at once (case 10d)"
         }
+        ("fastcgi", "gunicorn") => {
+            "nginx cannot read gunicorn's HTTP reply as FastCGI (`upstream sent unsupported FastCGI protocol version: 72`) and answers 502 — after gunicorn's 30 s worker timeout (case 22a)"
+        }
+        ("fastcgi", _) => {
+            "nginx cannot read the HTTP reply as FastCGI (`upstream sent unsupported FastCGI protocol version: 72`) and answers 502 (case 22b)"
+        }
+        ("scgi", "gunicorn") => {
+            "gunicorn's worker waits until its 30 s timeout and nginx relays its 500 page (case 22c)"
+        }
+        ("scgi", _) => "the backend waits for more of the request and nginx gives up with 504 after 60 s (case 22d)",
+        ("grpc", _) => {
+            "nginx speaks HTTP/2 and reads the HTTP/1.1 reply as a frame (`upstream sent too large http2 frame`): 502 at once (case 22e, 22f)"
+        }
         ("http", _) => {
             "gunicorn reads nginx's HTTP request as a uwsgi packet (`Unsupported uWSGI modifier1: 71`, the `G` of `GET`) and every request gets a 500 at once (case 24)"
         }

@@ -1,5 +1,6 @@
 //! X005: nginx speaks TLS (`https://`, `grpcs://`) to a backend that speaks
-//! plain HTTP.
+//! plain HTTP, or plain HTTP (`http://`, `grpc://`) to a backend that
+//! speaks TLS.
 
 use crate::diagnostic::Severity;
 use crate::discover::FileKind;
@@ -13,7 +14,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "proxy-tls-mismatch",
     group: Group::Correctness,
     severity: Severity::Error,
-    summary: "nginx speaks TLS to a backend that speaks plain HTTP: every request ends in 502",
+    summary: "nginx and the backend disagree on TLS (https:// to plain HTTP, or http:// to TLS): every request ends in 502",
     inputs: &[FileKind::Nginx],
     doc: include_str!("../../../lints/X005.md"),
 };
@@ -22,9 +23,11 @@ pub fn check(cx: &mut Checker) {
     let d = cx.model;
     let n = &d.nginx;
     for t in &n.targets {
-        if !matches!(t.scheme.as_deref(), Some("https") | Some("grpcs")) {
-            continue;
-        }
+        let nginx_tls = match (t.directive.as_str(), t.scheme.as_deref()) {
+            (_, Some("https" | "grpcs")) => true,
+            ("proxy_pass" | "grpc_pass", _) => false,
+            _ => continue,
+        };
         let endpoints: Vec<(&Endpoint, crate::source::Span)> = match &t.kind {
             TargetKind::Direct(e) => vec![(e, t.span)],
             TargetKind::Upstream(i) => n.upstreams[*i].servers.iter().map(|s| (&s.endpoint, s.span)).collect(),
@@ -39,7 +42,27 @@ pub fn check(cx: &mut Checker) {
                 })
             });
             let Some((b, l)) = hit else { continue };
-            if b.tls {
+            if b.tls == nginx_tls {
+                continue;
+            }
+            if !nginx_tls {
+                let scheme = t.scheme.as_deref().unwrap_or("http");
+                let diag = cx
+                    .diagnostic(
+                        span,
+                        format!("plain {scheme} to {}", target_text(host, *port)),
+                        format!(
+                            "{} speaks plain HTTP ({scheme}://) to {}, but the backend there speaks TLS ({}), expected {}s:// or a backend without a certificate",
+                            t.directive,
+                            target_text(host, *port),
+                            listener_text(cx.db, b, l),
+                            scheme
+                        ),
+                    )
+                    .with_label(l.span, format!("{} listens with TLS", b.server))
+                    .with_note("the backend's TLS handshake reads nginx's request line as a broken ClientHello and closes the connection; nginx logs `upstream prematurely closed connection while reading response header from upstream` and answers 502 at once (observed with gunicorn 27.0.1 and uvicorn 0.54.0: testdata/observed/backends.md, case 21)")
+                    .with_help(format!("use `{}s://…` (and `proxy_ssl_verify` for a real certificate), or drop the backend's certificate behind a proxy on the same host", scheme));
+                cx.report(diag);
                 continue;
             }
             let diag = cx
