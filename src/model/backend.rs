@@ -707,10 +707,10 @@ impl Builder<'_> {
             workdir: None,
         };
         if node {
+            // A scan error is not reported: the tokenizer guesses regex vs
+            // division as editors do, and may guess wrong on valid code
+            // (listens before the error are still used).
             let code = crate::parse::nodecode::scan(id, &self.db.get(id).text);
-            if let Some(e) = &code.error {
-                self.errors.push((id, e.clone()));
-            }
             let dotenv = if code.loads_dotenv {
                 self.env_file(&dotenv_place.dir, ".env").unwrap_or_default()
             } else {

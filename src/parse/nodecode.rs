@@ -8,11 +8,14 @@
 //!
 //! 1. **Tokens.** `grammar/nodecode.pest` gives the tokens of ECMAScript 2024
 //!    §12 for each goal symbol; [`Lexer`] calls one entry rule at a time at a
-//!    byte offset and keeps the context on a heap stack of frames (open
+//!    byte offset (a run of tokens up to the next `/`, `` ` `` or `}`, then
+//!    that one token under the goal the context picks, or one piece of
+//!    template text) and keeps the context on a heap stack of frames (open
 //!    brackets, template literals and their `${ … }` substitutions, nested
 //!    to any depth), so nothing recurses on the native stack. Comments,
 //!    strings, template text and regular expressions are skipped exactly: a
-//!    `.listen(` inside one of them is never seen.
+//!    `.listen(` inside one of them is never seen; one inside a `${ … }`
+//!    substitution is code, and is.
 //!
 //!    Whether a `/` starts a regular expression or is division depends on
 //!    the syntactic context. The reader uses the usual scanner heuristic (as
@@ -60,10 +63,26 @@
 //!      importing `dotenv` (also `dotenv-safe`, `dotenv-flow`,
 //!      `@dotenvx/dotenvx`), and Node's own `process.loadEnvFile()`.
 //!
+//! Every `.listen(` call whose receiver ends in a name, a call or an index
+//! is reported, whatever the receiver is (an `EventEmitter` too): the port is
+//! `Unknown` when it cannot be folded. `Bun.serve` and `Deno.serve` are not
+//! read.
+//!
+//! Known limits of the analysis: scopes are approximate (a `catch` parameter
+//! is not a binding; an assignment in an `if` counts as if it ran; the
+//! arguments a function is called with are not followed, so a parameter is
+//! `Unknown`); a second `.listen` argument whose value is unknown counts as a
+//! host only if its text names one (`host`, `addr`, `bind`, `interface`,
+//! `ip`); JSX, HTML-like comments (§B.1.1) and TypeScript's `<T>` casts in
+//! `.tsx` are not read. A hashbang after a byte order mark is accepted (Node's
+//! ES module loader accepts it, its CommonJS loader does not).
+//!
 //! Errors: the first literal or comment that is never closed is reported
 //! (in lint502's wording, like the PM2 reader's); listens found before it are
-//! still returned. Nothing here panics on any input, and every loop either
-//! consumes input or is bounded.
+//! still returned, later ones are not (Node would run none of them). A
+//! regular expression "never closed" may also be the heuristic's mistake.
+//! Nothing here panics on any input, and every loop either consumes input or
+//! is bounded.
 
 use std::collections::{HashMap, HashSet};
 
@@ -421,8 +440,22 @@ impl<'t> Lexer<'t> {
         }
     }
 
-    /// Ordinary code: trivia and one token.
+    /// Ordinary code: a run of tokens, then the one token (`/`, `` ` `` or
+    /// `}`) whose meaning the context decides.
     fn code_step(&mut self) {
+        let base = self.pos;
+        if let Some(top) = NodeGrammar::parse(Rule::token_run, &self.text[base..])
+            .ok()
+            .and_then(|mut p| p.next())
+        {
+            self.pos = base + top.as_span().end();
+            for p in top.into_inner() {
+                self.pair(p, base);
+            }
+        }
+        if self.pos >= self.text.len() {
+            return;
+        }
         let base = self.pos;
         let rule = if self.regex_ok {
             Rule::token_regex
@@ -447,11 +480,7 @@ impl<'t> Lexer<'t> {
         let (start, end) = (base + p.as_span().start(), base + p.as_span().end());
         match p.as_rule() {
             Rule::line_terminator => self.nl = true,
-            Rule::block_comment => {
-                if p.as_str().contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
-                    self.nl = true;
-                }
-            }
+            Rule::block_comment if p.as_str().contains(['\n', '\r', '\u{2028}', '\u{2029}']) => self.nl = true,
             Rule::unterminated_comment => {
                 self.error(start, 2, "unterminated comment: found `/*` without a closing `*/`");
             }
@@ -897,6 +926,9 @@ fn string_parse_int(s: &str, radix: Option<u32>) -> Value {
         Some(r) => (true, r),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
+    if radix.is_some_and(|r| r == 1 || r > 36) {
+        return Value::Float(f64::NAN);
+    }
     // No radix (or 0): hexadecimal after `0x`, else decimal.
     let auto = matches!(radix, None | Some(0));
     let mut radix = radix.filter(|r| *r != 0).unwrap_or(10);
@@ -917,13 +949,15 @@ fn string_parse_int(s: &str, radix: Option<u32>) -> Value {
 /// JavaScript's `parseFloat(s)` on a string: the longest decimal prefix.
 fn string_parse_float(s: &str) -> Value {
     let t = s.trim_start();
-    for n in (1..=t.len()).rev() {
-        if let Some(prefix) = t.get(..n)
-            && prefix
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-            && let Ok(x) = prefix.parse::<f64>()
-        {
+    // The candidate prefix: the characters a decimal literal may hold (at
+    // most 64 of them, which no port needs more of).
+    let len = t
+        .char_indices()
+        .take(64)
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')))
+        .map_or(t.len().min(64), |(i, _)| i);
+    for n in (1..=len).rev() {
+        if let Some(Ok(x)) = t.get(..n).map(str::parse::<f64>) {
             return num_value(x);
         }
     }
@@ -1039,6 +1073,8 @@ enum Memo {
 /// `app.set('key', value)`.
 #[derive(Debug, Clone)]
 struct Setting {
+    /// The name before `.set` (`app`).
+    receiver: String,
     key: String,
     pos: usize,
     value: (usize, usize),
@@ -1513,8 +1549,13 @@ impl<'a> An<'a> {
         }
         self.memo = vec![Memo::Todo; self.bindings.len()];
         // `app.set('key', value)`.
-        for i in 0..n {
-            if self.is_id(i, "set") && self.after_dot(i) && self.is_p(i + 1, "(") {
+        for i in 2..n {
+            if self.is_id(i, "set")
+                && self.is_p(i - 1, ".")
+                && self.kind(i - 2) == Some(K::Ident)
+                && !self.after_dot(i - 2)
+                && self.is_p(i + 1, "(")
+            {
                 let close = self.fwd(i + 1);
                 let args = self.split(i + 2, if close == NONE { n } else { close });
                 if let [(ka, kb), value] = args[..]
@@ -1522,6 +1563,7 @@ impl<'a> An<'a> {
                     && matches!(self.kind(ka), Some(K::Str | K::Tpl))
                 {
                     self.settings.push(Setting {
+                        receiver: self.name(i - 2),
                         key: self.cooked(ka),
                         pos: i,
                         value,
@@ -1863,14 +1905,17 @@ impl<'a> An<'a> {
         }
     }
 
-    fn setting_value(&mut self, key: &str, at: usize, depth: usize) -> Option<SV> {
+    /// The value of `receiver.get(key)`: the latest `receiver.set(key, …)`
+    /// before `at`, else the last one in the file.
+    fn setting_value(&mut self, receiver: &str, key: &str, at: usize, depth: usize) -> Option<SV> {
+        let matches = |s: &Setting| s.receiver == receiver && s.key == key;
         let k = self
             .settings
             .iter()
             .enumerate()
             .rev()
-            .find(|(_, s)| s.key == key && s.pos < at)
-            .or_else(|| self.settings.iter().enumerate().rev().find(|(_, s)| s.key == key))
+            .find(|(_, s)| matches(s) && s.pos < at)
+            .or_else(|| self.settings.iter().enumerate().rev().find(|(_, s)| matches(s)))
             .map(|(k, _)| k)?;
         let s = self.settings.get(k)?.clone();
         match self.setting_memo.get(k) {
@@ -1955,10 +2000,25 @@ impl<'a> An<'a> {
             }
             *p += 1;
             let no = self.expr(p, end, at, depth + 1);
-            return match truthy(&cond.value) {
-                Some(true) => yes,
-                Some(false) => no,
-                None => self.not_evaluated(start, *p),
+            return match (truthy(&cond.value), cond.value, yes.value) {
+                (Some(true), _, value) => Spanned::new(value, yes.span),
+                (Some(false), _, _) => no,
+                // `process.env.PORT ? parseInt(process.env.PORT, 10) : 3000`:
+                // when the variable is unset, the `else` branch.
+                (
+                    None,
+                    Value::Env {
+                        name: c, default: None, ..
+                    },
+                    Value::Env { name, .. },
+                ) if c == name => Spanned::new(
+                    Value::Env {
+                        name,
+                        default: Some(Box::new(no)),
+                    },
+                    self.span(start, *p),
+                ),
+                _ => self.not_evaluated(start, *p),
             };
         }
         if *p < end
@@ -2016,7 +2076,8 @@ impl<'a> An<'a> {
                 break;
             }
             *p += 1;
-            let rhs = self.binary(p, end, at, if right { prec } else { prec + 1 }, depth);
+            // The right operand is one level deeper: `2 ** 2 ** …` recurses.
+            let rhs = self.binary(p, end, at, if right { prec } else { prec + 1 }, depth + 1);
             let span = self.span(start, *p);
             lhs = match self.combine(op, lhs, rhs, span) {
                 Some(v) => v,
@@ -2196,12 +2257,12 @@ impl<'a> An<'a> {
 
     /// A dotted name `a.b.c` over tokens `[a, b)`.
     fn dotted(&self, a: usize, b: usize) -> Option<String> {
-        if a >= b || (b - a) % 2 == 0 {
+        if a >= b || (b - a).is_multiple_of(2) {
             return None;
         }
         let mut out = String::new();
         for i in a..b {
-            if (i - a) % 2 == 0 {
+            if (i - a).is_multiple_of(2) {
                 if self.kind(i) != Some(K::Ident) {
                     return None;
                 }
@@ -2333,7 +2394,8 @@ impl<'a> An<'a> {
             _ if base == "get" && args.len() == 1 && callee.matches('.').count() == 1 => match args.first() {
                 Some(&(a, b)) if b == a + 1 && matches!(self.kind(a), Some(K::Str | K::Tpl)) => {
                     let key = self.cooked(a);
-                    self.setting_value(&key, at, depth + 1)
+                    let receiver = callee.split('.').next().unwrap_or("");
+                    self.setting_value(receiver, &key, at, depth + 1)
                 }
                 _ => None,
             },
@@ -2848,28 +2910,927 @@ fn parse_float(v: &Value) -> Option<Value> {
 mod tests {
     use super::*;
 
+    const F: FileId = FileId(0);
+
+    /// The span of the `n`th (0-based) occurrence of `needle`.
+    fn at_n(text: &str, needle: &str, n: usize) -> Span {
+        let start = text
+            .match_indices(needle)
+            .nth(n)
+            .map(|(i, _)| i)
+            .unwrap_or_else(|| panic!("{needle:?} #{n} not in {text:?}"));
+        Span::new(F, start, start + needle.len())
+    }
+
+    fn at(text: &str, needle: &str) -> Span {
+        at_n(text, needle, 0)
+    }
+
+    fn sv(value: Value, span: Span) -> Spanned<Value> {
+        Spanned::new(value, span)
+    }
+
+    fn env(name: &str, default: Option<Spanned<Value>>) -> Value {
+        Value::Env {
+            name: name.into(),
+            default: default.map(Box::new),
+        }
+    }
+
+    fn str(s: &str) -> Value {
+        Value::Str(s.into())
+    }
+
+    /// The file's only listen (and no error).
+    fn one(text: &str) -> NodeListen {
+        let code = scan(F, text);
+        assert_eq!(code.error, None, "{text}");
+        assert_eq!(code.listens.len(), 1, "{text}: {:#?}", code.listens);
+        code.listens.into_iter().next().unwrap()
+    }
+
+    fn unknown_reason(v: &Value) -> &str {
+        match v {
+            Value::Unknown(r) => r,
+            other => panic!("expected unknown, got {other:?}"),
+        }
+    }
+
+    // ------------------------------------------------------------ the cases of the brief
+
     #[test]
-    fn debug_samples() {
-        for (name, text) in [
-            ("express", include_str!("../../testdata/parse/node/express-server.js")),
-            ("www", include_str!("../../testdata/parse/node/bin/www")),
-            ("fastify", include_str!("../../testdata/parse/node/fastify-app.mjs")),
-            ("ts", include_str!("../../testdata/parse/node/server.ts")),
-            ("sock", include_str!("../../testdata/parse/node/socket-server.cjs")),
-            ("cluster", include_str!("../../testdata/parse/node/cluster.js")),
-        ] {
-            let c = scan(FileId(0), text);
-            eprintln!("== {name}: dotenv={} error={:?}", c.loads_dotenv, c.error);
-            for l in &c.listens {
-                eprintln!(
-                    "  {} {:?} port={:?} @{:?} host={:?}",
-                    l.receiver,
-                    &text[l.span.range()],
-                    l.port.value,
-                    &text[l.port.span.range()],
-                    l.host.as_ref().map(|h| (&h.value, &text[h.span.range()]))
-                );
+    fn express_literal_port() {
+        let text = "const app = require('express')();\napp.listen(3000);\n";
+        let l = one(text);
+        assert_eq!(l.port, sv(Value::Int(3000), at(text, "3000")));
+        assert_eq!(l.host, None);
+        assert_eq!(l.span, at(text, "app.listen(3000)"));
+        assert_eq!(l.receiver, "app");
+    }
+
+    #[test]
+    fn env_with_default() {
+        let text = "const PORT = process.env.PORT || 3000;\napp.listen(PORT, () => console.log(`on ${PORT}`));\n";
+        let l = one(text);
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(Value::Int(3000), at(text, "3000")))),
+                at(text, "process.env.PORT || 3000")
+            )
+        );
+        assert_eq!(l.host, None);
+        assert_eq!(l.span, at(text, "app.listen(PORT, () => console.log(`on ${PORT}`))"));
+    }
+
+    #[test]
+    fn express_generator_bin_www() {
+        let text = "var port = normalizePort(process.env.PORT || '3000');\napp.set('port', port);\n\
+                    var server = http.createServer(app);\nserver.listen(port);\n\
+                    function normalizePort(val) {\n  var port = parseInt(val, 10);\n  if (isNaN(port)) { return val; }\n  \
+                    return port >= 0 ? port : false;\n}\n";
+        let l = one(text);
+        let expected = sv(
+            env("PORT", Some(sv(str("3000"), at(text, "'3000'")))),
+            at(text, "normalizePort(process.env.PORT || '3000')"),
+        );
+        assert_eq!(l.port, expected);
+        assert_eq!(l.receiver, "server");
+        assert_eq!(l.span, at(text, "server.listen(port)"));
+        // The same through express's settings.
+        let text2 = format!("{text}app.listen(app.get('port'));\n");
+        let code = scan(F, &text2);
+        assert_eq!(code.listens.len(), 2);
+        assert_eq!(code.listens[1].port, expected);
+        assert_eq!(code.listens[1].receiver, "app");
+        // Settings belong to their receiver.
+        let text3 = format!("{text}app.listen(config.get('port'));\n");
+        let code = scan(F, &text3);
+        assert_eq!(
+            unknown_reason(&code.listens[1].port.value),
+            "`config.get('port')` is not evaluated"
+        );
+    }
+
+    #[test]
+    fn host_argument() {
+        let text = "server.listen(8080, '127.0.0.1');";
+        let l = one(text);
+        assert_eq!(l.port, sv(Value::Int(8080), at(text, "8080")));
+        assert_eq!(l.host, Some(sv(str("127.0.0.1"), at(text, "'127.0.0.1'"))));
+        // Host through a binding, with a callback after it.
+        let text = "const HOST = process.env.HOST || '0.0.0.0';\nserver.listen(port, HOST, () => {});";
+        let l = one(text);
+        assert_eq!(
+            l.host,
+            Some(sv(
+                env("HOST", Some(sv(str("0.0.0.0"), at(text, "'0.0.0.0'")))),
+                at(text, "process.env.HOST || '0.0.0.0'")
+            ))
+        );
+        assert_eq!(unknown_reason(&l.port.value), "`port` is not defined in this file");
+    }
+
+    #[test]
+    fn fastify_options_object() {
+        let text = "const PORT = Number(process.env.PORT) || 3000;\n\
+                    await fastify.listen({ port: PORT, host: '0.0.0.0' });\n";
+        let l = one(text);
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(Value::Int(3000), at(text, "3000")))),
+                at(text, "Number(process.env.PORT) || 3000")
+            )
+        );
+        assert_eq!(l.host, Some(sv(str("0.0.0.0"), at(text, "'0.0.0.0'"))));
+        assert_eq!(l.receiver, "fastify");
+        // Shorthand properties.
+        let text = "const port = 8081, host = '::1';\nfastify.listen({ port, host }, (err) => {});";
+        let l = one(text);
+        assert_eq!(l.port, sv(Value::Int(8081), at(text, "8081")));
+        assert_eq!(l.host, Some(sv(str("::1"), at(text, "'::1'"))));
+        // An options object held in a binding.
+        let text = "const opts = { host: 'localhost', port: 4000 };\nserver.listen(opts);";
+        let l = one(text);
+        assert_eq!(l.port, sv(Value::Int(4000), at(text, "4000")));
+        assert_eq!(l.host, Some(sv(str("localhost"), at(text, "'localhost'"))));
+        // A spread after `port` may override it.
+        let text = "server.listen({ port: 1, ...rest });";
+        assert!(unknown_reason(&one(text).port.value).contains("spread"));
+        // No port at all.
+        let text = "server.listen({ host: 'localhost' });";
+        assert!(unknown_reason(&one(text).port.value).contains("no `port`"));
+    }
+
+    #[test]
+    fn destructuring_with_defaults() {
+        let text = "const { PORT = 3000, HOST: host = 'localhost', DEBUG } = process.env;\napp.listen(PORT, host);";
+        let l = one(text);
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(Value::Int(3000), at(text, "3000")))),
+                at(text, "PORT = 3000")
+            )
+        );
+        assert_eq!(
+            l.host,
+            Some(sv(
+                env("HOST", Some(sv(str("localhost"), at(text, "'localhost'")))),
+                at(text, "HOST: host = 'localhost'")
+            ))
+        );
+        // Without a default, and from a known object.
+        let text =
+            "const { PORT } = process.env;\nconst { port = 1 } = { port: 8000 };\napp.listen(PORT);\nb.listen(port);";
+        let code = scan(F, text);
+        assert_eq!(code.listens[0].port, sv(env("PORT", None), at(text, "PORT")));
+        assert_eq!(code.listens[1].port, sv(Value::Int(8000), at(text, "8000")));
+        // From an unknown object.
+        let text = "const { port } = require('./config');\napp.listen(port);";
+        assert_eq!(
+            unknown_reason(&one(text).port.value),
+            "`require('./config').port` is not evaluated"
+        );
+    }
+
+    #[test]
+    fn template_literals_nest() {
+        let text = "const a = `x ${ { k: '}' }.k } \\` ${`inner ${ \"}\" + `${'`'}` } .listen(1)`} }`;\n\
+                    const b = `${ {}}`; // } {\napp.listen(4000);\n";
+        let l = one(text);
+        assert_eq!(l.port, sv(Value::Int(4000), at(text, "4000")));
+        // Code inside a substitution is code: a listen there is reported.
+        let text = "log(`started: ${server.listen(5000) && 'yes'}`);";
+        let l = one(text);
+        assert_eq!(l.port, sv(Value::Int(5000), at(text, "5000")));
+        assert_eq!(l.span, at(text, "server.listen(5000)"));
+        // A template with known substitutions folds to a string.
+        let text = "const dir = '/run';\nconst SOCK = `${dir}/app-${1}.sock`;\nserver.listen(SOCK);";
+        assert_eq!(
+            one(text).port,
+            sv(str("/run/app-1.sock"), at(text, "`${dir}/app-${1}.sock`"))
+        );
+    }
+
+    #[test]
+    fn regex_literals_and_division() {
+        let texts = [
+            // Quotes and slashes inside regular expressions.
+            "const QUOTES = /['\"]/g;\nconst SLASH = /[/]listen(1)/;\napp.listen(5000);",
+            // Division chains.
+            "x = a / b / c;\nconst q = 'it';\napp.listen(5000);",
+            "const y = (a) / 2 / (b); const q = \"'\"; app.listen(5000);",
+            "const z = arr[0] / 2; const q = 'x'; app.listen(5000);",
+            // A keyword as a property name is an identifier: division.
+            "const k = obj.return / 2; const m = 'it'; app.listen(5000);",
+            // After an object literal's `}`: division.
+            "const o = { a: 1 } / 2; const q = '/'; app.listen(5000);",
+            // After a block's `}` and an `if (…)`: a regular expression.
+            "if (a) { b(); }\n/'/.test(s);\napp.listen(5000);",
+            "if (ok) /'/.test(s);\napp.listen(5000);",
+            "function f() { return /'/g; }\napp.listen(5000);",
+            // Start of file, after `=>`, in an array.
+            "/'/.test(a) && app.listen(5000);",
+            "const t = s => /'/.test(s); app.listen(5000);",
+            "const r = [/'/, /\"/]; app.listen(5000);",
+            // A `/` inside a class is not a closing slash.
+            "const c = /[/'\"]+/; app.listen(5000);",
+            // Postfix `++` then division.
+            "i++ / 2; const q = 'x'; app.listen(5000);",
+        ];
+        for text in texts {
+            let l = one(text);
+            assert_eq!(l.port, sv(Value::Int(5000), at(text, "5000")), "{text}");
+        }
+    }
+
+    #[test]
+    fn comments_and_strings_hide_listen() {
+        let text = "// app.listen(1)\n/* app.listen(2)\n server.listen(3) */\nconst s = 'app.listen(4)';\n\
+                    const d = \"x.listen(5)\";\nconst t = `y.listen(6)`;\nconst r = /z.listen(7)/;\napp.listen(8);\n";
+        let code = scan(F, text);
+        assert_eq!(code.error, None);
+        assert_eq!(code.listens.len(), 1);
+        assert_eq!(code.listens[0].port, sv(Value::Int(8), at(text, "8")));
+        // Not a server: a literal receiver, or no dot.
+        let text = "'x'.listen(1); 2..listen(2); listen(3); class A { listen(port) { return port; } }";
+        assert_eq!(scan(F, text).listens, vec![]);
+    }
+
+    #[test]
+    fn unterminated_literals_are_errors() {
+        let cases: [(&str, &str, &str); 6] = [
+            (
+                "app.listen(3000);\nconst s = `abc ${x} def\n",
+                "`abc",
+                "unterminated template literal: found the end of the file, expected a closing backquote",
+            ),
+            (
+                "app.listen(3000);\nconst s = `abc ${ {x: 1 }\n",
+                "${ {",
+                "unterminated `${` in a template literal: found the end of the file, expected `}`",
+            ),
+            (
+                "app.listen(3000);\nconst s = 'abc\nb.listen(1);\n",
+                "'abc",
+                "unterminated string: found a line break before the closing `'`, expected `'` on the same line \
+                 (or `\\` before the line break)",
+            ),
+            (
+                "app.listen(3000);\nconst s = \"abc",
+                "\"abc",
+                "unterminated string: found the end of the file, expected a closing `\"`",
+            ),
+            (
+                "app.listen(3000);\n/* abc\nb.listen(1);\n",
+                "/* abc",
+                "unterminated comment: found `/*` without a closing `*/`",
+            ),
+            (
+                "app.listen(3000);\nconst r = /abc\nb.listen(1);\n",
+                "/abc",
+                "unterminated regular expression: found a line break before the closing `/`, expected `/` on the \
+                 same line",
+            ),
+        ];
+        for (text, near, message) in cases {
+            let code = scan(F, text);
+            let e = code.error.unwrap_or_else(|| panic!("no error for {text:?}"));
+            assert_eq!(e.message, message, "{text:?}");
+            assert_eq!(e.span.start, at(text, near).start, "{text:?}");
+            assert!(e.span.end > e.span.start);
+            // The listen before the error is kept, the one after dropped.
+            assert_eq!(code.listens.len(), 1, "{text:?}");
+            assert_eq!(code.listens[0].port.value, Value::Int(3000));
+        }
+    }
+
+    #[test]
+    fn typescript_annotations() {
+        let text = "const port: number = Number(process.env.PORT) || 3000;\napp.listen(port);\n";
+        let l = one(text);
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(Value::Int(3000), at(text, "3000")))),
+                at(text, "Number(process.env.PORT) || 3000")
+            )
+        );
+        let text = "const PORT = (process.env.PORT as string) ?? '8080';\n\
+                    let host!: string;\nhost = process.env.HOST!;\n\
+                    const server: Server<typeof IncomingMessage> = createServer(app);\n\
+                    server.listen(parseInt(PORT satisfies string, 10), host);";
+        let l = one(text);
+        assert_eq!(l.receiver, "server");
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(Value::Int(8080), at(text, "'8080'")))),
+                at(text, "parseInt(PORT satisfies string, 10)")
+            )
+        );
+        // (The span leaves the non-null `!` out.)
+        assert_eq!(l.host, Some(sv(env("HOST", None), at(text, "process.env.HOST"))));
+        // Generic calls and typed parameters do not derail the reader.
+        let text = "function start(app: Express, port: number = 3000): void {\n  app.listen<void>(port);\n}\n\
+                    const cfg = load<Config>('x');\nnew Server(cfg).listen(cfg.port as number);";
+        let code = scan(F, text);
+        assert_eq!(code.error, None);
+        assert_eq!(code.listens.len(), 1, "{:#?}", code.listens);
+        assert_eq!(code.listens[0].receiver, "new Server(cfg)");
+        assert_eq!(
+            unknown_reason(&code.listens[0].port.value),
+            "`cfg.port` is not evaluated"
+        );
+    }
+
+    #[test]
+    fn environment_folds() {
+        let cases: [(&str, Value); 10] = [
+            ("process.env.PORT", env("PORT", None)),
+            ("process.env['PORT']", env("PORT", None)),
+            (
+                "process.env?.PORT ?? 3000",
+                env("PORT", Some(sv(Value::Int(3000), Span::default()))),
+            ),
+            (
+                "parseInt(process.env.PORT, 10) || 3000",
+                env("PORT", Some(sv(Value::Int(3000), Span::default()))),
+            ),
+            (
+                "parseInt(process.env.PORT || '3000', 10)",
+                env("PORT", Some(sv(Value::Int(3000), Span::default()))),
+            ),
+            (
+                "+process.env.PORT || 3000",
+                env("PORT", Some(sv(Value::Int(3000), Span::default()))),
+            ),
+            (
+                "Number(process.env.PORT || '0x1F90')",
+                env("PORT", Some(sv(Value::Int(8080), Span::default()))),
+            ),
+            (
+                "process.env.PORT || process.env.APP_PORT || '80'",
+                env(
+                    "PORT",
+                    Some(sv(
+                        env("APP_PORT", Some(sv(str("80"), Span::default()))),
+                        Span::default(),
+                    )),
+                ),
+            ),
+            (
+                "String(process.env.PORT ?? 5000)",
+                env("PORT", Some(sv(str("5000"), Span::default()))),
+            ),
+            (
+                "process.env.PORT ? parseInt(process.env.PORT, 10) : 3000",
+                env("PORT", Some(sv(Value::Int(3000), Span::default()))),
+            ),
+        ];
+        /// The value with every span erased.
+        fn plain(v: &Value) -> Value {
+            match v {
+                Value::Env { name, default } => Value::Env {
+                    name: name.clone(),
+                    default: default.as_ref().map(|d| Box::new(sv(plain(&d.value), Span::default()))),
+                },
+                other => other.clone(),
             }
         }
+        for (expr, expected) in cases {
+            let text = format!("const P = {expr};\napp.listen(P);");
+            let l = one(&text);
+            assert_eq!(plain(&l.port.value), expected, "{expr}");
+            assert_eq!(l.port.span, at(&text, expr), "{expr}");
+        }
+    }
+
+    #[test]
+    fn literal_folds() {
+        let cases: [(&str, Value); 12] = [
+            ("0x1F90", Value::Int(8080)),
+            ("8_080", Value::Int(8080)),
+            ("3e3", Value::Int(3000)),
+            ("0o17", Value::Int(15)),
+            ("017", Value::Int(15)),
+            ("0b11", Value::Int(3)),
+            ("3000 + 1", Value::Int(3001)),
+            ("'30' + '00'", str("3000")),
+            ("'\\x33\\u0030\\u{30}0'", str("3000")),
+            ("true ? 80 : 8080", Value::Int(80)),
+            ("0 || 8080", Value::Int(8080)),
+            ("null ?? 9000", Value::Int(9000)),
+        ];
+        for (expr, expected) in cases {
+            let text = format!("server.listen({expr});");
+            assert_eq!(one(&text).port.value, expected, "{expr}");
+        }
+        for expr in [
+            "3000n",
+            "config.port",
+            "getPort()",
+            "a ? 1 : 2",
+            "require('./port')",
+            "port()",
+        ] {
+            let text = format!("server.listen({expr});");
+            let l = one(&text);
+            assert!(matches!(l.port.value, Value::Unknown(_)), "{expr}: {:?}", l.port);
+        }
+        let text = "server.listen(config.port);";
+        assert_eq!(unknown_reason(&one(text).port.value), "`config.port` is not evaluated");
+        let text = "const config = { port: 7000, nested: { port: 7001 } };\nserver.listen(config.nested.port);";
+        assert_eq!(one(text).port, sv(Value::Int(7001), at(text, "7001")));
+    }
+
+    #[test]
+    fn unix_sockets() {
+        let text = "server.listen('/run/app.sock');";
+        assert_eq!(one(text).port, sv(str("/run/app.sock"), at(text, "'/run/app.sock'")));
+        let text = "server.listen({ path: '/tmp/s.sock' });";
+        assert_eq!(one(text).port, sv(str("/tmp/s.sock"), at(text, "'/tmp/s.sock'")));
+        // A string of digits is a port to Node.
+        let text = "server.listen('3000');";
+        assert_eq!(one(text).port.value.as_int(), Some(3000));
+    }
+
+    #[test]
+    fn receivers() {
+        let cases = [
+            ("http.createServer(app).listen(80);", "http.createServer(app)"),
+            ("new Koa().listen(3000);", "new Koa()"),
+            (
+                "require('http').createServer((req, res) => { res.end('hello from a long handler') }).listen(9000);",
+                "require('http').createServer(…)",
+            ),
+            ("this.server.listen(1);", "this.server"),
+            ("(await build()).listen(1);", "(await build())"),
+            ("servers[0].listen(1);", "servers[0]"),
+            ("app?.listen(1);", "app"),
+            ("server!.listen(1);", "server!"),
+        ];
+        for (text, receiver) in cases {
+            let l = one(text);
+            assert_eq!(l.receiver, receiver, "{text}");
+            assert_eq!(l.span.start, 0, "{text}");
+        }
+        let text = "return app.listen(1);";
+        assert_eq!(one(text).span, at(text, "app.listen(1)"));
+    }
+
+    #[test]
+    fn second_argument_heuristics() {
+        let host = |text: &str| one(text).host.map(|h| h.value);
+        assert_eq!(
+            host("function onListening() {}\nserver.listen(port, onListening);"),
+            None
+        );
+        assert_eq!(host("const cb = () => {};\nserver.listen(port, cb);"), None);
+        assert_eq!(host("server.listen(port, callback);"), None);
+        assert_eq!(host("server.listen(3000, 511);"), None);
+        assert_eq!(host("server.listen(3000, undefined, () => {});"), None);
+        assert!(matches!(
+            host("server.listen(port, config.host);"),
+            Some(Value::Unknown(_))
+        ));
+        assert!(matches!(
+            host("server.listen(port, BIND_ADDR);"),
+            Some(Value::Unknown(_))
+        ));
+        // No port: the system picks one.
+        for text in [
+            "server.listen();",
+            "server.listen(() => {});",
+            "server.listen(undefined);",
+        ] {
+            let l = one(text);
+            assert!(unknown_reason(&l.port.value).starts_with("no port"), "{text}");
+        }
+    }
+
+    #[test]
+    fn scopes_and_shadowing() {
+        // A parameter shadows an outer binding.
+        let text = "const port = 3000;\nfunction start(port) {\n  app.listen(port);\n}\napp.listen(port);";
+        let code = scan(F, text);
+        assert_eq!(
+            unknown_reason(&code.listens[0].port.value),
+            "`port` is a parameter of a function"
+        );
+        assert_eq!(code.listens[1].port, sv(Value::Int(3000), at(text, "3000")));
+        // A block's `let` does not leak; the latest visible binding wins.
+        let text = "let port = 1;\nif (dev) { let port = 2; }\nport = 3;\nserver.listen(port);";
+        assert_eq!(one(text).port, sv(Value::Int(3), at(text, "3")));
+        // A binding defined below a function that uses it.
+        let text = "function main() { app.listen(PORT); }\nconst PORT = 4000;\nmain();";
+        assert_eq!(one(text).port, sv(Value::Int(4000), at(text, "4000")));
+        // Self reference does not loop.
+        let text = "let a = b; let b = a;\napp.listen(a);";
+        assert!(matches!(one(text).port.value, Value::Unknown(_)));
+        let text = "port = port || 3000;\napp.listen(port);";
+        assert!(matches!(one(text).port.value, Value::Unknown(_)));
+    }
+
+    #[test]
+    fn dotenv_detection() {
+        let yes = [
+            "require('dotenv').config();",
+            "require(\"dotenv\").config({ path: '.env.local' });",
+            "require('dotenv/config');",
+            "import 'dotenv/config';",
+            "import dotenv from 'dotenv';\ndotenv.config();",
+            "import * as dotenv from 'dotenv';\ndotenv.config();",
+            "import { config } from 'dotenv';\nconfig();",
+            "import { config as loadEnv } from 'dotenv';\nloadEnv();",
+            "const dotenv = require('dotenv');\ndotenv.config();",
+            "const { config } = require('dotenv');\nconfig();",
+            "await import('dotenv/config');",
+            "require('dotenv-safe').config();",
+            "process.loadEnvFile();",
+        ];
+        for text in yes {
+            assert!(scan(F, text).loads_dotenv, "{text}");
+        }
+        let no = [
+            "require('dotenv');",
+            "const dotenv = require('dotenv');",
+            "// require('dotenv').config()",
+            "const s = \"require('dotenv').config()\";",
+            "other.config();",
+            "import { parse } from 'dotenv';\nparse(buf);",
+            "config();",
+        ];
+        for text in no {
+            assert!(!scan(F, text).loads_dotenv, "{text}");
+        }
+    }
+
+    #[test]
+    fn hashbang_bom_and_unicode_names() {
+        let text = "\u{FEFF}#!/usr/bin/env node\nconst pört = 3000;\nconst \\u0070ort = 4000;\napp.listen(pört);\nb.listen(port);";
+        let code = scan(F, text);
+        assert_eq!(code.error, None);
+        assert_eq!(code.listens[0].port, sv(Value::Int(3000), at(text, "3000")));
+        assert_eq!(code.listens[1].port, sv(Value::Int(4000), at(text, "4000")));
+    }
+
+    // ------------------------------------------------------------ sample files
+
+    #[test]
+    fn sample_express_server() {
+        let text = include_str!("../../testdata/parse/node/express-server.js");
+        let code = scan(F, text);
+        assert_eq!(code.error, None);
+        assert!(code.loads_dotenv);
+        assert_eq!(code.listens.len(), 1, "{:#?}", code.listens);
+        let l = &code.listens[0];
+        assert_eq!(l.receiver, "app");
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(Value::Int(3000), at(text, "3000")))),
+                at(text, "process.env.PORT || 3000")
+            )
+        );
+        assert_eq!(l.host, None);
+        assert!(text[l.span.range()].starts_with("app.listen(PORT, () => {"));
+        assert!(text[l.span.range()].ends_with("})"));
+    }
+
+    #[test]
+    fn sample_bin_www() {
+        let text = include_str!("../../testdata/parse/node/bin/www");
+        let code = scan(F, text);
+        assert_eq!(code.error, None);
+        assert!(!code.loads_dotenv);
+        assert_eq!(code.listens.len(), 1);
+        let l = &code.listens[0];
+        assert_eq!(l.receiver, "server");
+        assert_eq!(l.span, at(text, "server.listen(port)"));
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(str("3000"), at(text, "'3000'")))),
+                at(text, "normalizePort(process.env.PORT || '3000')")
+            )
+        );
+    }
+
+    #[test]
+    fn sample_fastify_esm() {
+        let text = include_str!("../../testdata/parse/node/fastify-app.mjs");
+        let code = scan(F, text);
+        assert_eq!(code.error, None);
+        assert!(code.loads_dotenv);
+        assert_eq!(code.listens.len(), 1);
+        let l = &code.listens[0];
+        assert_eq!(l.receiver, "fastify");
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(Value::Int(8080), at(text, "8080")))),
+                at(text, "Number(process.env.PORT ?? 8080)")
+            )
+        );
+        assert_eq!(
+            l.host,
+            Some(sv(
+                env("HOST", Some(sv(str("0.0.0.0"), at(text, "'0.0.0.0'")))),
+                at(text, "process.env.HOST || '0.0.0.0'")
+            ))
+        );
+    }
+
+    #[test]
+    fn sample_typescript() {
+        let text = include_str!("../../testdata/parse/node/server.ts");
+        let code = scan(F, text);
+        assert_eq!(code.error, None);
+        assert!(code.loads_dotenv);
+        assert_eq!(code.listens.len(), 1);
+        let l = &code.listens[0];
+        assert_eq!(l.receiver, "server");
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(Value::Int(3000), at(text, "3000")))),
+                at(text, "Number(process.env.PORT) || 3000")
+            )
+        );
+        assert_eq!(
+            l.host,
+            Some(sv(
+                env("BIND_HOST", Some(sv(str("127.0.0.1"), at(text, "'127.0.0.1'")))),
+                at(text, "process.env.BIND_HOST ?? '127.0.0.1'")
+            ))
+        );
+    }
+
+    #[test]
+    fn sample_unix_socket() {
+        let text = include_str!("../../testdata/parse/node/socket-server.cjs");
+        let code = scan(F, text);
+        assert_eq!(code.error, None);
+        assert!(!code.loads_dotenv);
+        assert_eq!(code.listens.len(), 1, "{:#?}", code.listens);
+        let l = &code.listens[0];
+        assert_eq!(
+            l.port,
+            sv(str("/run/reports/app.sock"), at(text, "'/run/reports/app.sock'"))
+        );
+        assert_eq!(l.host, None);
+    }
+
+    #[test]
+    fn sample_cluster() {
+        let text = include_str!("../../testdata/parse/node/cluster.js");
+        let code = scan(F, text);
+        assert_eq!(code.error, None);
+        assert_eq!(code.listens.len(), 1);
+        let l = &code.listens[0];
+        assert_eq!(l.receiver, "http.createServer(app)");
+        assert_eq!(
+            l.port,
+            sv(
+                env("PORT", Some(sv(Value::Int(5000), at(text, "5000")))),
+                at(text, "PORT = 5000")
+            )
+        );
+        assert_eq!(
+            l.host,
+            Some(sv(
+                env("HOST", Some(sv(str("127.0.0.1"), at(text, "'127.0.0.1'")))),
+                at(text, "HOST = '127.0.0.1'")
+            ))
+        );
+    }
+
+    // ------------------------------------------------------------ robustness
+
+    const SAMPLES: [&str; 6] = [
+        include_str!("../../testdata/parse/node/express-server.js"),
+        include_str!("../../testdata/parse/node/bin/www"),
+        include_str!("../../testdata/parse/node/fastify-app.mjs"),
+        include_str!("../../testdata/parse/node/server.ts"),
+        include_str!("../../testdata/parse/node/socket-server.cjs"),
+        include_str!("../../testdata/parse/node/cluster.js"),
+    ];
+
+    fn check_invariants(text: &str) {
+        let code = scan(F, text);
+        if let Some(e) = &code.error {
+            assert!(!e.message.starts_with("internal"), "{text:?}: {}", e.message);
+            assert!(text.get(e.span.range()).is_some(), "{text:?}: {:?}", e.span);
+        }
+        for l in &code.listens {
+            assert!(text.get(l.span.range()).is_some(), "{text:?}");
+            assert!(text.get(l.port.span.range()).is_some(), "{text:?}");
+            if let Some(h) = &l.host {
+                assert!(text.get(h.span.range()).is_some(), "{text:?}");
+            }
+        }
+    }
+
+    /// Every prefix of the samples (cut at each character): no panic, no
+    /// internal error, spans on character boundaries.
+    #[test]
+    fn truncated_samples_never_panic() {
+        for text in SAMPLES {
+            for (i, _) in text.char_indices().step_by(3) {
+                check_invariants(&text[..i]);
+            }
+        }
+    }
+
+    /// Random text over the pieces that matter to the reader.
+    #[test]
+    fn random_inputs_never_panic() {
+        const ALPHABET: &[&str] = &[
+            " ",
+            "\n",
+            "\r\n",
+            "\u{2028}",
+            "\t",
+            "\\",
+            "/",
+            "//",
+            "/*",
+            "*/",
+            "'",
+            "\"",
+            "`",
+            "${",
+            "{",
+            "}",
+            "(",
+            ")",
+            "[",
+            "]",
+            ",",
+            ";",
+            ":",
+            "?",
+            "?.",
+            "=",
+            "=>",
+            "||",
+            "??",
+            "+",
+            "!",
+            ".",
+            "...",
+            "<",
+            ">",
+            "#",
+            "@",
+            "a",
+            "app",
+            ".listen(",
+            "listen",
+            "server",
+            "const ",
+            "let ",
+            "var ",
+            "port",
+            "PORT",
+            "process",
+            ".env",
+            "process.env.PORT",
+            "3000",
+            "0x",
+            "1_",
+            "1n",
+            "if",
+            "return",
+            "function",
+            "=> {",
+            "class",
+            "import ",
+            "from",
+            "require(",
+            "'dotenv'",
+            "normalizePort(",
+            "parseInt(",
+            "Number(",
+            "as",
+            "é",
+            "€",
+            "\u{FEFF}",
+            "\u{1A}",
+            "#!",
+            "\\u0070",
+            "\\u{",
+            "get",
+            "set",
+        ];
+        for text in crate::text::random_texts(0x0de_c0de, 10_000, 64, ALPHABET) {
+            check_invariants(&text);
+        }
+        // Random bytes, read as the source database does (invalid UTF-8
+        // bytes stand in as U+001A).
+        let mut seed: u64 = 0x5eed_0001;
+        for _ in 0..2_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (seed >> 58) as usize + 1;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (seed >> 56) as u8
+                })
+                .collect();
+            let (text, _) = crate::source::same_length_text(&bytes);
+            check_invariants(&text);
+        }
+    }
+
+    /// Deep nesting neither overflows the stack nor slows the reader down.
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(|| {
+                let started = std::time::Instant::now();
+                let depth = 5_000;
+                let inputs = [
+                    format!(
+                        "const p = {}3000{};\napp.listen(p);",
+                        "(".repeat(depth),
+                        ")".repeat(depth)
+                    ),
+                    format!("const p = {}3000;\napp.listen(p);", "+".repeat(depth)),
+                    format!("const p = {}3000;\napp.listen(p);", "2 ** ".repeat(depth)),
+                    format!("const p = {}3000;\napp.listen(p);", "a ? 1 : ".repeat(depth)),
+                    format!("app.listen({}3000{});", "parseInt(".repeat(depth), ")".repeat(depth)),
+                    format!(
+                        "const s = {}x{};\napp.listen(1);",
+                        "`${".repeat(depth),
+                        "}`".repeat(depth)
+                    ),
+                    format!(
+                        "const o = {}1{};\napp.listen(o);",
+                        "{a:".repeat(depth),
+                        "}".repeat(depth)
+                    ),
+                    format!("{}app.listen(1);", "(((".repeat(depth)),
+                    format!("{}\napp.listen(1);", "}])".repeat(depth)),
+                    (0..2_000)
+                        .map(|i| format!("const a{i} = a{};\n", i + 1))
+                        .collect::<String>()
+                        + "app.listen(a0);",
+                    "app.listen(1).".repeat(2_000) + "listen(2);",
+                ];
+                let counts: Vec<usize> = inputs.iter().map(|t| scan(F, t).listens.len()).collect();
+                (counts, started.elapsed())
+            })
+            .expect("spawn");
+        let (counts, elapsed) = handle.join().expect("no stack overflow");
+        assert_eq!(counts, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2_001]);
+        assert!(elapsed.as_secs() < 20, "nesting made the reader slow: {elapsed:?}");
+    }
+
+    // ------------------------------------------------------------ the grammar alone
+
+    #[test]
+    fn grammar_tokens() {
+        use pest::{consumes_to, parses_to};
+        parses_to! {
+            parser: NodeGrammar,
+            input: " // c\n/re[/]/g",
+            rule: Rule::token_regex,
+            tokens: [token_regex(0, 14, [line_comment(1, 5), line_terminator(5, 6), regex(6, 14)])]
+        };
+        // The same `/` is division in the other goal.
+        parses_to! {
+            parser: NodeGrammar,
+            input: "/re",
+            rule: Rule::token_div,
+            tokens: [token_div(0, 1, [div_punctuator(0, 1)])]
+        };
+        // A run stops before `/`, `` ` `` and `}`; `?.` before a digit is
+        // `?` then a number; `1_000n` is one BigInt.
+        parses_to! {
+            parser: NodeGrammar,
+            input: "a?.5:1_000n /* x */ / 2",
+            rule: Rule::token_run,
+            tokens: [token_run(0, 20, [
+                identifier(0, 1), punctuator(1, 2), number(2, 4), punctuator(4, 5), number(5, 11),
+                block_comment(12, 19)
+            ])]
+        };
+        parses_to! {
+            parser: NodeGrammar,
+            input: "x\\${`",
+            rule: Rule::template_piece,
+            tokens: [template_piece(0, 4, [template_chars(0, 4)])]
+        };
+        parses_to! {
+            parser: NodeGrammar,
+            input: "'a\\'b\nc",
+            rule: Rule::token_div,
+            tokens: [token_div(0, 5, [unterminated_string(0, 5)])]
+        };
     }
 }
