@@ -42,7 +42,62 @@ fn stmt(src: &SourceFile, d: &Directive) -> Value {
     v
 }
 
-/// Parse one nginx file and render it; the bool is false on a syntax error.
+/// The imports of a Python file:
+///
+/// ```text
+/// {"file", "status": "ok"|"failed", "errors": [...],
+///  "imports": [{"module", "level", "names": [...], "kind": "import"|"from"|"import_module"|"__import__",
+///               "line", "column", "span", "statement",
+///               "context": {"function", "class", "guarded", "in_handler", "type_checking",
+///                           "version_check", "conditional"}}]}
+/// ```
+fn python_json(src: &SourceFile) -> (Value, bool) {
+    use crate::parse::python::{self, ImportKind};
+    let m = python::parse_module(FileId(0), &src.text);
+    let imports: Vec<Value> = m
+        .imports
+        .iter()
+        .map(|i| {
+            let (line, column) = src.line_col(i.statement.start as usize);
+            let c = &i.context;
+            json!({
+                "module": i.module,
+                "level": i.level,
+                "names": i.names,
+                "kind": match i.kind {
+                    ImportKind::Import => "import",
+                    ImportKind::From => "from",
+                    ImportKind::ImportModule => "import_module",
+                    ImportKind::DunderImport => "__import__",
+                },
+                "line": line,
+                "column": column,
+                "span": span(i.span),
+                "statement": span(i.statement),
+                "context": {
+                    "function": c.function, "class": c.class, "guarded": c.guarded, "in_handler": c.in_handler,
+                    "type_checking": c.type_checking, "version_check": c.version_check, "conditional": c.conditional,
+                },
+            })
+        })
+        .collect();
+    let errors: Vec<Value> = m
+        .error
+        .iter()
+        .map(|e| {
+            let (line, column) = src.line_col(e.span.start as usize);
+            json!({"message": e.message, "line": line, "column": column, "offset": e.span.start})
+        })
+        .collect();
+    let ok = m.error.is_none();
+    (
+        json!({"file": src.display, "status": if ok { "ok" } else { "failed" }, "errors": errors, "imports": imports}),
+        ok,
+    )
+}
+
+/// Parse one file and render it (an nginx file; a Python file by its
+/// `.py`/`.pyi` extension); the bool is false on a syntax error.
 pub fn parse_file_json(path: &Path) -> Result<(String, bool), String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > crate::discover::MAX_FILE_SIZE {
@@ -54,6 +109,10 @@ pub fn parse_file_json(path: &Path) -> Result<(String, bool), String> {
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let src = SourceFile::new(path.to_path_buf(), crate::source::display_path(path), bytes);
+    if path.extension().is_some_and(|e| e == "py" || e == "pyi") {
+        let (v, ok) = python_json(&src);
+        return Ok((serde_json::to_string_pretty(&v).unwrap_or_default(), ok));
+    }
     let file = nginx::parse(FileId(0), &src.text);
     let errors: Vec<Value> = file
         .error

@@ -71,6 +71,8 @@ pub struct Module {
     pub bindings: Vec<Binding>,
     /// Every `#` comment (text after the `#`), for suppressions.
     pub comments: Vec<Comment>,
+    /// Every import, in source order, with its context.
+    pub imports: Vec<Import>,
     /// Expression statements that are calls, anywhere in the file (function
     /// bodies included), read as when the file runs as the main script
     /// ([`parse_script`] only; empty for [`parse_module`]).
@@ -116,6 +118,65 @@ pub enum BindingKind {
     /// `import a.b as name` / `from a import b as name`: the dotted path the
     /// name stands for (`a.b`; relative imports keep their dots).
     Import(String),
+}
+
+/// An import, anywhere in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The module as written, without leading dots: `a.b` of `import a.b`
+    /// and of `from a.b import c`; `""` for `from . import c`.
+    pub module: String,
+    /// Leading dots of a relative import (`from ..a import b`: 2).
+    pub level: u32,
+    /// `from m import a, b`: `a` and `b` (each may be a submodule); empty
+    /// for `import m` and for `*`.
+    pub names: Vec<String>,
+    pub kind: ImportKind,
+    /// The module's text (`a.b`, with the dots of a relative import; the
+    /// string literal of `import_module("x")`).
+    pub span: Span,
+    /// The whole statement (or call).
+    pub statement: Span,
+    pub context: ImportContext,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// `import a.b [as c]`.
+    Import,
+    /// `from a import b`.
+    From,
+    /// `importlib.import_module("a")` (the module named by a literal).
+    ImportModule,
+    /// `__import__("a")`.
+    DunderImport,
+}
+
+/// Where an import sits: what decides whether it runs when the module is
+/// loaded, and whether its failure is caught.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportContext {
+    /// Inside a function body (runs when the function is called).
+    pub function: bool,
+    /// Inside a class body (runs when the module loads, unless also in a
+    /// function).
+    pub class: bool,
+    /// Inside a `try` body whose handlers catch `ImportError`,
+    /// `ModuleNotFoundError`, `Exception`, `BaseException`, or everything
+    /// (bare `except:`): a failure is handled.
+    pub guarded: bool,
+    /// Inside an `except` handler (a fallback import: runs only when the
+    /// `try` failed).
+    pub in_handler: bool,
+    /// Inside `if TYPE_CHECKING:` (any spelling: `typing.TYPE_CHECKING`,
+    /// an alias): never runs.
+    pub type_checking: bool,
+    /// Inside an `if`/`elif`/`else` chain whose first condition reads
+    /// `sys.version_info` or `sys.platform`: runs on some interpreters only.
+    pub version_check: bool,
+    /// Inside any other block that may not run (`if`, `for`, `while`,
+    /// `match`, `with` is not one).
+    pub conditional: bool,
 }
 
 /// A call made as a statement: `uvicorn.run(app, port=8000)`, `app.run()`.
@@ -197,14 +258,26 @@ fn read(file: FileId, text: &str, script: bool) -> Module {
         func_depth: None,
         in_func_body: false,
         calls: Vec::new(),
+        imports: Vec::new(),
+        import_tries: Vec::new(),
+        tries: Vec::new(),
+        open_tries: Vec::new(),
+        last_if: Vec::new(),
     };
     walker.walk(&logical);
+    // A `try` guards the imports in its body when one of its handlers
+    // catches an import failure (handlers come after the body).
+    let guards: Vec<bool> = walker.tries.iter().map(|t| t.guards).collect();
+    for (imp, tries) in walker.imports.iter_mut().zip(&walker.import_tries) {
+        imp.context.guarded = tries.iter().any(|id| guards.get(*id).copied().unwrap_or(false));
+    }
     errors.append(&mut walker.errors);
     let error = errors.into_iter().min_by_key(|e| e.span.start);
     Module {
         assignments: walker.assignments,
         bindings: walker.bindings,
         comments,
+        imports: walker.imports,
         calls: walker.calls,
         error,
     }
@@ -1084,6 +1157,7 @@ struct Level {
     col: u32,
     alt: u32,
     ctx: Ctx,
+    block: Block,
     /// The body of a branch of the `if` chain being followed.
     branch: bool,
 }
@@ -1091,6 +1165,7 @@ struct Level {
 /// A block header waiting for its indented body.
 struct Pending {
     ctx: Ctx,
+    block: Block,
     keyword: String,
     line: usize,
     /// After a line that could not be read: no "expected an indented block".
@@ -1167,7 +1242,45 @@ struct Walker<'a> {
     /// The line being read is directly in that body (not in a nested block).
     in_func_body: bool,
     calls: Vec<Call>,
+    imports: Vec<Import>,
+    /// For each import, the `try` blocks (ids into `tries`) around it.
+    import_tries: Vec<Vec<usize>>,
+    tries: Vec<TryBlock>,
+    /// `try` statements whose handlers may still follow: (column, id).
+    open_tries: Vec<(u32, usize)>,
+    /// The last `if` header at each column, as a block (for its
+    /// `elif`/`else`).
+    last_if: Vec<(u32, Block)>,
 }
+
+/// A `try` statement, for the imports in its body.
+struct TryBlock {
+    /// One of its handlers catches an import failure.
+    guards: bool,
+}
+
+/// What kind of block a level is, for imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Module,
+    Def,
+    Class,
+    /// The body of `try` (its id).
+    Try(usize),
+    /// An `except` handler.
+    Handler,
+    /// `if TYPE_CHECKING:` (not its `else`).
+    TypeChecking,
+    /// A branch of a chain that tests `sys.version_info` / `sys.platform`.
+    Version,
+    /// Another block that may not run.
+    Conditional,
+    /// `with`, `else`/`finally` of a try, and the rest.
+    Other,
+}
+
+/// Exception names whose handler catches a failed import.
+const IMPORT_GUARDS: &[&str] = &["ImportError", "ModuleNotFoundError", "Exception", "BaseException"];
 
 fn is_op(text: &str, t: &Tok, op: &str) -> bool {
     matches!(t.kind, TokKind::Op) && &text[t.start..t.end] == op
@@ -1237,6 +1350,7 @@ impl<'a> Walker<'a> {
             col: 0,
             alt: 0,
             ctx: Ctx::Top,
+            block: Block::Module,
             branch: false,
         }];
         let mut pending: Option<Pending> = None;
@@ -1247,17 +1361,18 @@ impl<'a> Walker<'a> {
                 if line.alt <= top.1 {
                     self.error(first, "inconsistent use of tabs and spaces in indentation".into());
                 }
-                let (ctx, branch, function) = match pending.take() {
-                    Some(p) => (p.ctx, p.branch, p.keyword == "function definition"),
+                let (ctx, branch, function, block) = match pending.take() {
+                    Some(p) => (p.ctx, p.branch, p.keyword == "function definition", p.block),
                     None => {
                         self.error(first, "unexpected indent".into());
-                        (Ctx::Skip, false, false)
+                        (Ctx::Skip, false, false, Block::Other)
                     }
                 };
                 levels.push(Level {
                     col: line.col,
                     alt: line.alt,
                     ctx,
+                    block,
                     branch,
                 });
                 if function && self.script {
@@ -1300,7 +1415,11 @@ impl<'a> Walker<'a> {
             let ctx = levels.last().map_or(Ctx::Top, |l| l.ctx);
             self.in_branch = levels.last().is_some_and(|l| l.branch);
             self.in_func_body = self.func_depth == Some(levels.len());
+            let header_block = self.scan_imports(line, &levels);
             pending = self.line(line, ctx);
+            if let Some(p) = pending.as_mut() {
+                p.block = header_block.unwrap_or(Block::Other);
+            }
         }
         self.close_chain();
         if let Some(p) = pending
@@ -1310,6 +1429,289 @@ impl<'a> Walker<'a> {
                 self.text.len(),
                 format!("expected an indented block after {} on line {}", p.keyword, p.line),
             );
+        }
+    }
+
+    /// Record the imports of one logical line, with their context, and
+    /// return the block a header line opens (for its indented body).
+    fn scan_imports(&mut self, line: &Line, levels: &[Level]) -> Option<Block> {
+        let toks = &self.code[line.range.clone()];
+        let first = toks.first()?;
+        // `try` statements end at a line of their column that is not one of
+        // their clauses, or at a line to their left.
+        let word = self.t(first);
+        self.open_tries
+            .retain(|(col, _)| *col < line.col || (*col == line.col && matches!(word, "except" | "else" | "finally")));
+        self.last_if
+            .retain(|(col, _)| *col < line.col || (*col == line.col && matches!(word, "elif" | "else")));
+        if line.broken {
+            return None;
+        }
+        let header = self.header(toks).map(|(_, colon)| colon);
+        let block = header.map(|colon| self.header_block(toks, colon, line.col));
+        // Statements on this line: the whole line, or a header's inline body.
+        let (stmts, inline): (&[Tok], bool) = match header {
+            Some(colon) => (&toks[colon + 1..], true),
+            None => (toks, false),
+        };
+        let outer: Vec<Block> = levels.iter().map(|l| l.block).collect();
+        let mut stack = outer.clone();
+        if inline && let Some(b) = block {
+            stack.push(b);
+        }
+        if !stmts.is_empty() {
+            for stmt in split_top(self.text, stmts, ";") {
+                self.import_statement(stmt, &stack);
+            }
+        }
+        // `importlib.import_module("x")` / `__import__("x")` anywhere: in a
+        // header's own text they belong to the enclosing block.
+        match header {
+            Some(colon) => {
+                self.dynamic_imports(&toks[..colon], &outer);
+                self.dynamic_imports(&toks[colon + 1..], &stack);
+            }
+            None => self.dynamic_imports(toks, &stack),
+        }
+        block
+    }
+
+    /// What a header opens, as a [`Block`]; `try` and `except` also update
+    /// the guards.
+    fn header_block(&mut self, toks: &[Tok], colon: usize, col: u32) -> Block {
+        let at = usize::from(self.t(&toks[0]) == "async");
+        let keyword = toks.get(at).map_or("", |t| self.t(t));
+        match keyword {
+            "def" => Block::Def,
+            "class" => Block::Class,
+            "try" => {
+                let id = self.tries.len();
+                self.tries.push(TryBlock { guards: false });
+                self.open_tries.push((col, id));
+                Block::Try(id)
+            }
+            "except" => {
+                let names: Vec<&str> = toks[1..colon]
+                    .iter()
+                    .take_while(|t| !is_name(self.text, t, "as"))
+                    .filter(|t| matches!(t.kind, TokKind::Name))
+                    .map(|t| {
+                        let n = self.t(t);
+                        n.rsplit('.').next().unwrap_or(n)
+                    })
+                    .collect();
+                let bare = toks[1..colon].iter().all(|t| is_op(self.text, t, "*"));
+                let guards = bare || names.iter().any(|n| IMPORT_GUARDS.contains(n));
+                if let Some(&(_, id)) = self.open_tries.iter().rev().find(|(c, _)| *c == col)
+                    && let Some(t) = self.tries.get_mut(id)
+                {
+                    t.guards |= guards;
+                }
+                Block::Handler
+            }
+            "if" => {
+                let cond = &toks[1..colon];
+                let b = if self.is_type_checking(cond) {
+                    Block::TypeChecking
+                } else if self.is_version_check(cond) {
+                    Block::Version
+                } else {
+                    Block::Conditional
+                };
+                self.last_if.retain(|(c, _)| *c != col);
+                self.last_if.push((col, b));
+                b
+            }
+            "elif" | "else" => match self.last_if.iter().rev().find(|(c, _)| *c == col) {
+                Some((_, Block::Version)) => Block::Version,
+                Some(_) => Block::Conditional,
+                // `else` of a `try`, `for` or `while`.
+                None if keyword == "else" => Block::Other,
+                None => Block::Conditional,
+            },
+            "for" | "while" | "match" | "case" => Block::Conditional,
+            _ => Block::Other,
+        }
+    }
+
+    /// `TYPE_CHECKING`, `typing.TYPE_CHECKING`, an alias of either.
+    fn is_type_checking(&self, cond: &[Tok]) -> bool {
+        let Some(last) = cond.last().filter(|t| matches!(t.kind, TokKind::Name)) else {
+            return false;
+        };
+        // Only a plain (dotted) name: `not TYPE_CHECKING` runs.
+        let dotted = cond.iter().enumerate().all(|(i, t)| {
+            if i % 2 == 0 {
+                matches!(t.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(t))
+            } else {
+                is_op(self.text, t, ".")
+            }
+        });
+        if !dotted {
+            return false;
+        }
+        let name = self.t(last);
+        if name == "TYPE_CHECKING" {
+            return true;
+        }
+        cond.len() == 1 && matches!(self.scope.get(name), Some(Bound::Path(p)) if p.ends_with("TYPE_CHECKING"))
+    }
+
+    /// A condition that reads `sys.version_info` or `sys.platform`.
+    fn is_version_check(&self, cond: &[Tok]) -> bool {
+        cond.iter().any(|t| {
+            matches!(t.kind, TokKind::Name) && matches!(self.t(t), "version_info" | "platform" | "PY2" | "PY3")
+        })
+    }
+
+    fn context_of(stack: &[Block]) -> (ImportContext, Vec<usize>) {
+        let mut c = ImportContext::default();
+        let mut tries = Vec::new();
+        for b in stack {
+            match b {
+                Block::Def => c.function = true,
+                Block::Class => c.class = true,
+                Block::Try(id) => tries.push(*id),
+                Block::Handler => c.in_handler = true,
+                Block::TypeChecking => c.type_checking = true,
+                Block::Version => c.version_check = true,
+                Block::Conditional => c.conditional = true,
+                Block::Module | Block::Other => {}
+            }
+        }
+        (c, tries)
+    }
+
+    fn push_import(&mut self, imp: Import, stack: &[Block]) {
+        let (context, tries) = Self::context_of(stack);
+        self.imports.push(Import { context, ..imp });
+        self.import_tries.push(tries);
+    }
+
+    /// `import a.b as c, d` / `from ..a import (b, c)`.
+    fn import_statement(&mut self, toks: &[Tok], stack: &[Block]) {
+        let Some(first) = toks.first().filter(|t| matches!(t.kind, TokKind::Name)) else {
+            return;
+        };
+        let end = toks.last().map_or(first.end, |t| t.end);
+        let statement = self.span(first.start, end);
+        match self.t(first) {
+            "import" => {
+                for part in split_top(self.text, &toks[1..], ",") {
+                    let path = match part {
+                        [p @ .., as_, _] if is_name(self.text, as_, "as") => p,
+                        p => p,
+                    };
+                    let (Some(a), Some(b)) = (path.first(), path.last()) else {
+                        continue;
+                    };
+                    let module: String = path.iter().map(|t| self.t(t)).collect();
+                    if module.is_empty() || !path.iter().all(|t| matches!(t.kind, TokKind::Name | TokKind::Op)) {
+                        continue;
+                    }
+                    let imp = Import {
+                        module,
+                        level: 0,
+                        names: Vec::new(),
+                        kind: ImportKind::Import,
+                        span: self.span(a.start, b.end),
+                        statement,
+                        context: ImportContext::default(),
+                    };
+                    self.push_import(imp, stack);
+                }
+            }
+            "from" => {
+                let Some(imp_at) = toks.iter().position(|t| is_name(self.text, t, "import")) else {
+                    return;
+                };
+                let path = &toks[1..imp_at];
+                let (Some(a), Some(b)) = (path.first(), path.last()) else {
+                    return;
+                };
+                let text: String = path.iter().map(|t| self.t(t)).collect();
+                let level = u32::try_from(text.chars().take_while(|c| *c == '.').count()).unwrap_or(u32::MAX);
+                let module = text.trim_start_matches('.').to_owned();
+                let mut rest = &toks[imp_at + 1..];
+                if let [open, inner @ .., close] = rest
+                    && is_op(self.text, open, "(")
+                    && is_op(self.text, close, ")")
+                {
+                    rest = inner;
+                }
+                let names = split_top(self.text, rest, ",")
+                    .into_iter()
+                    .filter_map(|p| p.first())
+                    .filter(|t| matches!(t.kind, TokKind::Name))
+                    .map(|t| self.t(t).to_owned())
+                    .collect();
+                let imp = Import {
+                    module,
+                    level,
+                    names,
+                    kind: ImportKind::From,
+                    span: self.span(a.start, b.end),
+                    statement,
+                    context: ImportContext::default(),
+                };
+                self.push_import(imp, stack);
+            }
+            _ => {}
+        }
+    }
+
+    /// `importlib.import_module("lit"[, package])`, `import_module("lit")`
+    /// (imported from importlib), `__import__("lit")`, anywhere in a line.
+    fn dynamic_imports(&mut self, toks: &[Tok], stack: &[Block]) {
+        for i in 0..toks.len() {
+            let t = &toks[i];
+            if !matches!(t.kind, TokKind::Name) {
+                continue;
+            }
+            let kind = match self.t(t) {
+                "__import__" => ImportKind::DunderImport,
+                "import_module" => {
+                    let qualified =
+                        i >= 2 && is_op(self.text, &toks[i - 1], ".") && self.t(&toks[i - 2]) == "importlib";
+                    let imported = matches!(self.scope.get("import_module"), Some(Bound::Path(p)) if p == "importlib.import_module");
+                    if !(qualified || (imported && (i == 0 || !is_op(self.text, &toks[i - 1], ".")))) {
+                        continue;
+                    }
+                    ImportKind::ImportModule
+                }
+                _ => continue,
+            };
+            let (Some(open), Some(arg)) = (toks.get(i + 1), toks.get(i + 2)) else {
+                continue;
+            };
+            if !is_op(self.text, open, "(") {
+                continue;
+            }
+            let TokKind::Str { body, bytes: false, .. } = &arg.kind else {
+                continue;
+            };
+            // A plain literal: the argument is this one string.
+            if !toks
+                .get(i + 3)
+                .is_some_and(|n| is_op(self.text, n, ")") || is_op(self.text, n, ","))
+            {
+                continue;
+            }
+            let raw = &self.text[body.0..body.1];
+            if raw.contains('\\') || raw.is_empty() {
+                continue;
+            }
+            let level = u32::try_from(raw.chars().take_while(|c| *c == '.').count()).unwrap_or(u32::MAX);
+            let imp = Import {
+                module: raw.trim_start_matches('.').to_owned(),
+                level,
+                names: Vec::new(),
+                kind,
+                span: self.span(arg.start, arg.end),
+                statement: self.span(t.start, arg.end),
+                context: ImportContext::default(),
+            };
+            self.push_import(imp, stack);
         }
     }
 
@@ -1369,6 +1771,7 @@ impl<'a> Walker<'a> {
             // Whatever this was, an indented block after it is not read.
             return Some(Pending {
                 ctx: Ctx::Skip,
+                block: Block::Other,
                 keyword: String::new(),
                 line: 0,
                 quiet: true,
@@ -1394,6 +1797,7 @@ impl<'a> Walker<'a> {
                 };
                 return Some(Pending {
                     ctx: inner,
+                    block: Block::Other,
                     keyword,
                     line: self.lines.line(first.start),
                     quiet: false,
@@ -4986,5 +5390,116 @@ mod grammar {
             rule: Rule::fs_piece_tdq,
             tokens: [fs_piece_tdq(0, 3, [fs_end_tdq(0, 3)])]
         };
+    }
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+
+    /// (line, kind, dotted module with its leading dots, names, contexts).
+    type Row = (usize, ImportKind, String, Vec<String>, Vec<&'static str>);
+
+    fn imports(src: &str) -> Vec<Row> {
+        let lines = LineIndex::new(src);
+        parse_module(FileId(0), src)
+            .imports
+            .into_iter()
+            .map(|i| {
+                let c = i.context;
+                let flags = [
+                    (c.function, "function"),
+                    (c.class, "class"),
+                    (c.guarded, "guarded"),
+                    (c.in_handler, "handler"),
+                    (c.type_checking, "type_checking"),
+                    (c.version_check, "version"),
+                    (c.conditional, "conditional"),
+                ];
+                let module = format!("{}{}", ".".repeat(i.level as usize), i.module);
+                (
+                    lines.line(i.statement.start as usize),
+                    i.kind,
+                    module,
+                    i.names,
+                    flags.iter().filter(|(b, _)| *b).map(|(_, n)| *n).collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn v(xs: &[&str]) -> Vec<String> {
+        xs.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn forms_and_contexts() {
+        let src = "from __future__ import annotations\nimport os, sys as system\nfrom typing import TYPE_CHECKING\n\
+                   import importlib\ntry:\n    import ujson as json\nexcept ImportError:\n    import json\n\
+                   if TYPE_CHECKING:\n    from django.http import HttpRequest\nelse:\n    import runtime_only\n\
+                   if sys.version_info >= (3, 11):\n    import tomllib\nelse:\n    import tomli as tomllib\n\
+                   def f():\n    import requests\n    mod = importlib.import_module(\"myplugins.x\")\nclass C:\n\
+                   \x20   from . import sibling\n    from ..pkg.sub import (a, b as bb)\nx = __import__(\"yaml\")\n\
+                   try:\n    import optional_thing\nexcept (KeyError, ModuleNotFoundError):\n    pass\n\
+                   try:\n    import not_guarded\nfinally:\n    pass\n";
+        use ImportKind::*;
+        assert_eq!(
+            imports(src),
+            vec![
+                (1, From, "__future__".into(), v(&["annotations"]), vec![]),
+                (2, Import, "os".into(), v(&[]), vec![]),
+                (2, Import, "sys".into(), v(&[]), vec![]),
+                (3, From, "typing".into(), v(&["TYPE_CHECKING"]), vec![]),
+                (4, Import, "importlib".into(), v(&[]), vec![]),
+                (6, Import, "ujson".into(), v(&[]), vec!["guarded"]),
+                (8, Import, "json".into(), v(&[]), vec!["handler"]),
+                (
+                    10,
+                    From,
+                    "django.http".into(),
+                    v(&["HttpRequest"]),
+                    vec!["type_checking"]
+                ),
+                (12, Import, "runtime_only".into(), v(&[]), vec!["conditional"]),
+                (14, Import, "tomllib".into(), v(&[]), vec!["version"]),
+                (16, Import, "tomli".into(), v(&[]), vec!["version"]),
+                (18, Import, "requests".into(), v(&[]), vec!["function"]),
+                (19, ImportModule, "myplugins.x".into(), v(&[]), vec!["function"]),
+                (21, From, ".".into(), v(&["sibling"]), vec!["class"]),
+                (22, From, "..pkg.sub".into(), v(&["a", "b"]), vec!["class"]),
+                (23, DunderImport, "yaml".into(), v(&[]), vec![]),
+                (25, Import, "optional_thing".into(), v(&[]), vec!["guarded"]),
+                (29, Import, "not_guarded".into(), v(&[]), vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn aliases_inline_bodies_and_bare_except() {
+        let src = "import typing as t\nfrom typing import TYPE_CHECKING as TC\nif t.TYPE_CHECKING: import a\n\
+                   if TC:\n    import b\nif not TYPE_CHECKING:\n    import c\ntry: import d\nexcept: pass\n\
+                   async def g():\n    from e import f\nx = 1; import g2\n";
+        let got: Vec<(String, Vec<&str>)> = imports(src).into_iter().map(|(_, _, m, _, c)| (m, c)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("typing".to_string(), vec![]),
+                ("typing".to_string(), vec![]),
+                ("a".to_string(), vec!["type_checking"]),
+                ("b".to_string(), vec!["type_checking"]),
+                // `not TYPE_CHECKING` runs.
+                ("c".to_string(), vec!["conditional"]),
+                ("d".to_string(), vec!["guarded"]),
+                ("e".to_string(), vec!["function"]),
+                ("g2".to_string(), vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn strings_and_comments_hold_no_imports() {
+        let src = "s = '''\nimport fake\n'''\n# import nothing\nf = f\"{'import x'}\"\nimportlib = None\n\
+                   m = importlib.import_module(name)\nn = __import__(f\"x{y}\")\n";
+        assert!(imports(src).is_empty());
     }
 }
