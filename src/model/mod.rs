@@ -29,4 +29,5 @@ impl Deployment {
 }
 pub mod backend;
 pub mod code;
+pub mod pyapp;
 pub mod value;
