@@ -29,10 +29,15 @@ pub enum FileKind {
     /// A Gunicorn configuration file (Python, read statically).
     Gunicorn,
     /// A file that launches a server: Procfile, systemd unit, Dockerfile,
-    /// compose file, supervisor program, shell script (`parse::launch`).
+    /// compose file, supervisor program, shell script, and uWSGI ini files
+    /// (what `uwsgi --ini` reads; `parse::launch`).
     Launch,
     /// A configuration template (Jinja, Liquid, Go, ERB): found, not checked.
     Template,
+    /// Python dependencies: requirement files and the app's Python files.
+    /// Not produced by [`discover`]: the dependency model finds them itself
+    /// (`model::deps`); rules name it as their input.
+    Requirements,
 }
 
 impl FileKind {
@@ -43,6 +48,7 @@ impl FileKind {
             FileKind::Gunicorn => "gunicorn",
             FileKind::Launch => "launch",
             FileKind::Template => "template",
+            FileKind::Requirements => "requirements",
         }
     }
 }
@@ -108,7 +114,7 @@ const SKIP_DIRS: &[&str] = &[
     ".tox",
 ];
 
-fn is_skipped_dir(path: &Path) -> bool {
+pub fn is_skipped_dir(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     SKIP_DIRS.contains(&name) || path.join("pyvenv.cfg").is_file()
 }
@@ -406,8 +412,10 @@ fn classify_backend(path: &Path, name: &str) -> Option<Found> {
 }
 
 /// Files that start a server (see `parse::launch::kind_of`): by name first
-/// (Procfile, Dockerfile, compose, `.service`/`.socket`), then by content for
-/// shell scripts, supervisor `.conf`/`.ini` and unit files under `systemd/`.
+/// (Procfile, Dockerfile, compose, `.service`/`.socket`, `uwsgi.ini`), then by
+/// content for shell scripts, supervisor `.conf`/`.ini`, uWSGI `.ini` files
+/// (a `[uwsgi]` section; an `.ini` without one keeps its other readings) and
+/// unit files under `systemd/`.
 fn classify_launch(path: &Path, name: &str) -> Option<Found> {
     let found = |kind: crate::parse::launch::LaunchSource| {
         Some(Found {

@@ -5,10 +5,12 @@
 //! bytes at the word's span differ from its text (quotes, escapes), which
 //! checks every span by its content.
 
+use lint502::model::value::Value;
 use lint502::parse::command::{
-    Args, EnvOrigin, ServerCommand, ServerKind, Word, config_file, effective_listeners, gunicorn_cmd_args,
-    parse_command, parse_command_line, split, split_commands,
+    Args, EnvOrigin, ServerCommand, ServerKind, UwsgiIni, Word, config_file, effective_listeners, gunicorn_cmd_args,
+    parse_command, parse_command_line, split, split_commands, uwsgi_config,
 };
+use lint502::parse::launch::parse_uwsgi_ini;
 use lint502::source::{FileId, Span};
 
 const PREFIX: &str = "CMD ";
@@ -1032,4 +1034,168 @@ fn split_commands_groups_words() {
         ServerKind::Gunicorn,
         parse_command_line(line, base).unwrap().unwrap().kind
     );
+}
+
+// --- uwsgi -------------------------------------------------------------------
+
+#[test]
+fn uwsgi_socket_and_wsgi_file() {
+    check(
+        "uwsgi --socket 127.0.0.1:3031 --wsgi-file app.py --callable app -M -p 4",
+        "kind: uwsgi
+         program: `uwsgi`
+         app: `app.py`
+         workers: `4`
+         options: --socket=127.0.0.1:3031 --wsgi-file=app.py --callable=app --master --processes=4
+         listen: 127.0.0.1:3031 <- --socket 127.0.0.1:3031 on the command line @ 127.0.0.1:3031",
+    );
+}
+
+#[test]
+fn uwsgi_http_router_on_all_interfaces() {
+    check(
+        "uwsgi --http :8000 --module app:app --harakiri 30",
+        "kind: uwsgi
+         program: `uwsgi`
+         app: `app:app`
+         timeout: `30`
+         options: --http=:8000 --module=app:app --harakiri=30
+         listen: :8000 <- --http :8000 on the command line @ :8000; \
+         `http` starts uWSGI's HTTP router here, which forwards to the workers @ :8000",
+    );
+}
+
+#[test]
+fn uwsgi_short_options_cluster_and_attach() {
+    // glibc getopt_long: `-Ms` is `-M -s`, the value may be attached or next;
+    // a unique prefix of a long option is that option (observed: `--wsgi-fil`).
+    check(
+        "/opt/venv/bin/uwsgi -Ms/run/app.sock --wsgi-fil=wsgi.py -t 60 -w proj.wsgi",
+        "kind: uwsgi
+         program: `/opt/venv/bin/uwsgi`
+         app: `proj.wsgi`
+         timeout: `60`
+         options: --master --socket=/run/app.sock --wsgi-file=wsgi.py --harakiri=60 --module=proj.wsgi
+         listen: unix:/run/app.sock <- -s /run/app.sock on the command line @ /run/app.sock",
+    );
+}
+
+#[test]
+fn uwsgi_ambiguous_prefix_is_a_problem() {
+    // Observed with 2.0.31: `option '--sock' is ambiguous; possibilities: '--socket' '--socket-protocol' …`
+    // and `getopt_long() error`. lint502 reads on, taking the option as a flag.
+    check(
+        "uwsgi --sock :3031 --http-socket=:8000 app.py",
+        "kind: uwsgi
+         program: `uwsgi`
+         app: `app.py`
+         options: --sock --http-socket=:8000
+         positionals: `:3031` `app.py`
+         problem: uwsgi has an ambiguous option `--sock` and stops with a usage error @ --sock
+         listen: :8000 <- --http-socket :8000 on the command line @ :8000",
+    );
+}
+
+#[test]
+fn uwsgi_ini_on_the_command_line_is_unknown_without_the_file() {
+    check(
+        "uwsgi --ini /srv/app/uwsgi.ini --socket :3031",
+        "kind: uwsgi
+         program: `uwsgi`
+         config: `/srv/app/uwsgi.ini`
+         options: --ini=/srv/app/uwsgi.ini --socket=:3031
+         listen: :3031 <- --socket :3031 on the command line @ :3031
+         listen: unknown <- uwsgi reads /srv/app/uwsgi.ini, which is not among the checked files: \
+         its sockets are unknown @ /srv/app/uwsgi.ini",
+    );
+}
+
+#[test]
+fn uwsgi_positional_ini_and_shell_port() {
+    check(
+        "PORT=9000 sh -c 'exec uwsgi uwsgi.ini --http-socket 0.0.0.0:$PORT'",
+        "kind: uwsgi
+         program: `uwsgi`
+         wrappers: `sh` `exec`
+         env: `PORT`=`9000` (inherited)
+         options: --http-socket=0.0.0.0:$PORT
+         positionals: `uwsgi.ini`
+         listen: 0.0.0.0:9000 <- --http-socket 0.0.0.0:$PORT on the command line @ 0.0.0.0:$PORT; \
+         PORT=9000 in the environment @ 9000
+         listen: unknown <- uwsgi reads uwsgi.ini, which is not among the checked files: its sockets are unknown @ uwsgi.ini",
+    );
+}
+
+#[test]
+fn uwsgi_through_wrappers_and_python_module() {
+    check(
+        "exec gosu app uwsgi_python3 --https-socket 0.0.0.0:8443,cert.pem,key.pem --module app:app",
+        "kind: uwsgi
+         program: `uwsgi_python3`
+         wrappers: `exec` `gosu`
+         app: `app:app`
+         options: --https-socket=0.0.0.0:8443,cert.pem,key.pem --module=app:app
+         listen: 0.0.0.0:8443 <- --https-socket 0.0.0.0:8443,cert.pem,key.pem on the command line @ \
+         0.0.0.0:8443,cert.pem,key.pem",
+    );
+    let (_, base) = file_of("python -m pyuwsgi --socket :3031");
+    let c = parse_command_line("python -m pyuwsgi --socket :3031", base)
+        .expect("splits")
+        .expect("a server");
+    assert_eq!(c.kind, ServerKind::Uwsgi);
+    none("uwsgitop 127.0.0.1:1717");
+}
+
+/// The command line, the repository's ini file (found by file name) and the
+/// launcher's environment together, as uWSGI assembles them.
+#[test]
+fn uwsgi_config_with_the_repository_ini() {
+    let text = "[uwsgi]\nbase = /run/uwsgi\nsocket = %(base)/app.sock\nhttp-socket = 127.0.0.1:$(HEALTH_PORT)\nharakiri = 30\n";
+    let ini_file = FileId(8);
+    let launch = parse_uwsgi_ini(ini_file, text).expect("never fails").remove(0);
+    let ini = UwsgiIni {
+        file: ini_file,
+        display: "deploy/uwsgi.ini".into(),
+        options: launch
+            .extra
+            .iter()
+            .map(|(k, v)| match &v.value {
+                Value::Str(s) => (k.clone(), s.clone(), v.span),
+                other => panic!("{other:?}"),
+            })
+            .collect(),
+    };
+    let line = "/usr/local/bin/uwsgi --ini /srv/app/deploy/uwsgi.ini --socket 127.0.0.1:3031 --harakiri 60";
+    let (file, base) = file_of(line);
+    let cmd = parse_command_line(line, base).expect("splits").expect("a server");
+    let lookup = |p: &str| p.ends_with("/uwsgi.ini").then(|| ini.clone());
+    let env = |n: &str| (n == "HEALTH_PORT").then(|| ("8081".to_owned(), Span::new(FileId(9), 0, 4)));
+    let cfg = uwsgi_config(&cmd, &env, &lookup);
+    let got: Vec<String> = cfg
+        .listeners
+        .iter()
+        .map(|u| {
+            let (why, span) = &u.listener.decided_by[0];
+            let at = if span.file == ini_file {
+                &text[span.range()]
+            } else {
+                &file[span.range()]
+            };
+            format!("{} {} {} <- {why} @ {at}", u.listener.address, u.protocol, u.known)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "unix:/run/uwsgi/app.sock uwsgi true <- socket = %(base)/app.sock in deploy/uwsgi.ini @ %(base)/app.sock",
+            "127.0.0.1:8081 http true <- http-socket = 127.0.0.1:$(HEALTH_PORT) in deploy/uwsgi.ini @ 127.0.0.1:$(HEALTH_PORT)",
+            "127.0.0.1:3031 uwsgi true <- --socket 127.0.0.1:3031 on the command line @ 127.0.0.1:3031",
+        ]
+    );
+    assert_eq!(cfg.files, [ini_file]);
+    // The command line comes after the ini it names: its harakiri wins.
+    assert_eq!(cfg.harakiri().map(|o| o.value.as_str()), Some("60"));
+    // Without the variable, that socket is unknown.
+    let cfg = uwsgi_config(&cmd, &|_| None, &lookup);
+    assert!(!cfg.listeners[1].known);
 }

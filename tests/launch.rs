@@ -8,7 +8,7 @@ use lint502::model::value::{Spanned, Value};
 use lint502::parse::SyntaxError;
 use lint502::parse::launch::{
     Launch, LaunchSource, kind_of, parse_compose, parse_dockerfile, parse_dockerfile_target, parse_path,
-    parse_procfile, parse_shell, parse_supervisor, parse_systemd,
+    parse_procfile, parse_shell, parse_supervisor, parse_systemd, parse_uwsgi_ini,
 };
 use lint502::source::{FileId, Span};
 
@@ -1271,7 +1271,22 @@ fn kind_of_recognises_launch_files_by_name_place_and_content() {
             "[program:web]\ncommand=x\n",
             Some(LaunchSource::Supervisor),
         ),
-        ("deploy/uwsgi.ini", "[uwsgi]\nsocket=:8000\n", None),
+        ("deploy/uwsgi.ini", "[uwsgi]\nsocket=:8000\n", Some(LaunchSource::Uwsgi)),
+        ("deploy/uwsgi.ini", "", Some(LaunchSource::Uwsgi)),
+        ("deploy/app.ini", "[uwsgi]\nsocket=:8000\n", Some(LaunchSource::Uwsgi)),
+        (
+            "production.ini",
+            "[app:main]\nuse = egg:app\n\n[uwsgi]\nhttp-socket = :6543\n",
+            Some(LaunchSource::Uwsgi),
+        ),
+        ("deploy/app.ini", "[app:main]\nuse = egg:app\n", None),
+        ("deploy/uwsgi.conf", "[uwsgi]\nsocket=:8000\n", None),
+        (
+            "deploy/both.ini",
+            "[uwsgi]\nsocket=:1\n[program:web]\ncommand=x\n",
+            Some(LaunchSource::Supervisor),
+        ),
+        ("etc/supervisor/conf.d/uwsgi.ini", "", Some(LaunchSource::Supervisor)),
         ("docker/entrypoint.sh", server, Some(LaunchSource::Shell)),
         ("bin/start", server, Some(LaunchSource::Shell)),
         (
@@ -1305,4 +1320,64 @@ fn parse_path_names_systemd_units_after_their_file() {
         .expect("parses");
     assert_eq!(got[0].name.as_ref().map(|n| n.value.as_str()), Some("app"));
     assert!(parse_path(F, Path::new("README.md"), "# app\n").is_none());
+}
+
+// ==================================================================== uWSGI
+
+const UWSGI_INI: &str = "\
+[uwsgi]
+# Django behind nginx's uwsgi_pass
+project = mysite
+chdir = /srv/%(project)
+module = %(project).wsgi:application
+home = /srv/%(project)/venv
+env = DJANGO_SETTINGS_MODULE=%(project).settings
+master = true
+processes = 4
+harakiri = 30
+socket = /run/uwsgi/%(project).sock
+http-socket = 127.0.0.1:8081 ; health checks
+vacuum
+
+[uwsgi-dev]
+http = :8000
+";
+
+#[test]
+fn uwsgi_ini_keeps_every_option_in_order() {
+    let got = ok(parse_uwsgi_ini(F, UWSGI_INI));
+    let mut want = launch(LaunchSource::Uwsgi, between(UWSGI_INI, "[uwsgi]", "vacuum"));
+    let opt = |key: &str, value: &str, n: usize| -> (String, Spanned<Value>) {
+        let span = if value.is_empty() {
+            let k = nth(UWSGI_INI, key, n);
+            Span::new(F, k.end as usize, k.end as usize)
+        } else {
+            nth(UWSGI_INI, value, n)
+        };
+        (key.to_owned(), str_value(value, span))
+    };
+    want.extra = vec![
+        opt("project", "mysite", 0),
+        opt("chdir", "/srv/%(project)", 0),
+        opt("module", "%(project).wsgi:application", 0),
+        opt("home", "/srv/%(project)/venv", 0),
+        opt("env", "DJANGO_SETTINGS_MODULE=%(project).settings", 0),
+        opt("master", "true", 0),
+        opt("processes", "4", 0),
+        opt("harakiri", "30", 0),
+        opt("socket", "/run/uwsgi/%(project).sock", 0),
+        opt("http-socket", "127.0.0.1:8081 ; health checks", 0),
+        opt("vacuum", "", 0),
+    ];
+    want.workdir = Some(s(UWSGI_INI, "/srv/%(project)"));
+    want.env = vec![env(
+        s(UWSGI_INI, "DJANGO_SETTINGS_MODULE"),
+        str_value("%(project).settings", nth(UWSGI_INI, "%(project).settings", 0)),
+    )];
+    assert_eq!(got, vec![want]);
+    let named = parse_path(F, Path::new("deploy/uwsgi.ini"), UWSGI_INI)
+        .expect("a launch file")
+        .expect("parses");
+    assert_eq!(named[0].name, Some(sv("uwsgi.ini", Span::new(F, 0, 0))));
+    assert_eq!(named[0].source.as_str(), "uwsgi");
 }

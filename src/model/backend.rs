@@ -3,7 +3,7 @@
 //!
 //! Sources, each read statically: PM2 apps (script + args + env), launch
 //! files (Procfile, systemd, Dockerfile, compose, supervisor, shell scripts),
-//! and gunicorn configuration files. A server command found in a launcher
+//! gunicorn configuration files and uWSGI ini files. A server command found in a launcher
 //! is parsed by `parse::command`; its listeners follow the precedence
 //! observed with gunicorn 23/27 (testdata/observed/backends.md, case 8):
 //! command line > `GUNICORN_CMD_ARGS` > config file > `PORT` > default.
@@ -16,6 +16,11 @@
 //! - a gunicorn config file that no launcher in the repository uses is still
 //!   a backend: gunicorn reads it from its working directory when started
 //!   there (by a launcher outside the repository);
+//! - the same for uWSGI: `uwsgi --ini /srv/app/uwsgi.ini` (or `uwsgi
+//!   uwsgi.ini`, `UWSGI_INI=…`) reads the repository's uWSGI ini file with
+//!   that file name (the one whose path ends with the most of the written
+//!   path), and an ini file no launcher uses is a backend of its own (an
+//!   Emperor vassal, or started elsewhere);
 //! - environment values come from the launcher itself (PM2 `env`/`port`,
 //!   systemd `Environment=`, compose `environment`, Dockerfile `ENV`,
 //!   supervisor `environment=`, `VAR=value` on the command line). A shell
@@ -50,6 +55,17 @@ pub struct BackendListener {
     pub decided_by: Vec<(String, Span)>,
     /// The server's default address: nothing configured it.
     pub default: bool,
+    /// The wire protocol of this listener when it differs per listener (uWSGI:
+    /// `socket` speaks uwsgi, `http-socket` HTTP, `fastcgi-socket` FastCGI);
+    /// None: the backend's [`Backend::protocol`].
+    pub protocol: Option<String>,
+}
+
+impl BackendListener {
+    /// The protocol spoken on this listener.
+    pub fn protocol<'a>(&'a self, backend: &'a Backend) -> &'a str {
+        self.protocol.as_deref().unwrap_or(&backend.protocol)
+    }
 }
 
 /// One backend process.
@@ -74,10 +90,12 @@ pub struct Backend {
     /// gunicorn `--reuse-port` / `reuse_port = True`: several processes may
     /// bind the same address on purpose (SO_REUSEPORT).
     pub reuse_port: bool,
-    /// Listeners speak TLS (gunicorn `certfile`, uvicorn `--ssl-certfile`).
+    /// Listeners speak TLS (gunicorn `certfile`, uvicorn `--ssl-certfile`;
+    /// uWSGI: when every socket is `https-socket`/`https`/`suwsgi-socket`).
     pub tls: bool,
     /// The wire protocol: `http`, or `uwsgi` for gunicorn's `--protocol
-    /// uwsgi` / `protocol = "uwsgi"` (gunicorn 27).
+    /// uwsgi` / `protocol = "uwsgi"` (gunicorn 27); for uWSGI its first
+    /// socket's, each listener saying its own ([`BackendListener::protocol`]).
     pub protocol: String,
     /// Runs in a container or on a platform that routes to it (compose,
     /// Dockerfile, Procfile): binding all interfaces is how it is reached
@@ -92,6 +110,9 @@ pub struct Backend {
     /// PM2 only: cluster mode, as written or by PM2's default (true when
     /// `exec_mode` cannot be read).
     pub pm2_cluster: bool,
+    /// uWSGI only: its whole configuration, in the order uWSGI reads it
+    /// (`harakiri`, `processes`, `buffer-size`, `socket-timeout`…).
+    pub uwsgi: Option<Box<command::UwsgiConfig>>,
 }
 
 #[derive(Debug, Default)]
@@ -201,6 +222,8 @@ pub fn build(db: &mut SourceDb, inputs: &Inputs) -> BackendModel {
             .collect(),
         configs: &m.gunicorn,
         used: Vec::new(),
+        launches: &m.launches,
+        uwsgi_used: Vec::new(),
         loaded: Vec::new(),
         errors: Vec::new(),
     };
@@ -213,6 +236,9 @@ pub fn build(db: &mut SourceDb, inputs: &Inputs) -> BackendModel {
         }
     }
     for (file, l) in &m.launches {
+        if l.source == launch::LaunchSource::Uwsgi {
+            continue;
+        }
         if let Some(x) = b.launch_backend(*file, l) {
             backends.push(x);
         }
@@ -223,6 +249,7 @@ pub fn build(db: &mut SourceDb, inputs: &Inputs) -> BackendModel {
         }
         backends.push(config_only_backend(b.db, *file, cfg));
     }
+    backends.extend(uwsgi_only_backends(b.db, &m.launches, &b.uwsgi_used));
     let (errors, read_errors) = (std::mem::take(&mut b.errors), Vec::new());
     let _: &Vec<(PathBuf, String)> = &read_errors;
     m.syntax_errors.extend(errors);
@@ -238,6 +265,10 @@ struct Builder<'a> {
     configs: &'a [(FileId, GunicornConfig)],
     /// Gunicorn config files some launcher uses.
     used: Vec<FileId>,
+    /// Every launch, uWSGI ini files among them (`--ini` looks them up).
+    launches: &'a [(FileId, Launch)],
+    /// uWSGI ini files some launcher uses.
+    uwsgi_used: Vec<FileId>,
     /// Scripts and environment files read so far (each once).
     loaded: Vec<(PathBuf, FileId)>,
     /// Syntax errors in scripts that were read.
@@ -289,6 +320,13 @@ impl Builder<'_> {
             server = found.server;
             code_listeners = Some(found.listeners);
         }
+        if cmd.kind == command::ServerKind::Uwsgi {
+            let db = &*self.db;
+            let launches = self.launches;
+            let cfg = command::uwsgi_config(&cmd, env, &|path| uwsgi_ini_named(db, launches, path));
+            self.uwsgi_used.extend(cfg.files.iter().copied());
+            return Some(uwsgi_backend(cfg, cmd.program.span, who));
+        }
         let binds = config.and_then(|(file, cfg)| config_binds(*file, cfg, env));
         // gunicorn speaks TLS on every listener when a certificate is configured.
         let tls = cmd.args.certfile.is_some() || config.is_some_and(|(_, cfg)| has_certfile(cfg));
@@ -313,6 +351,7 @@ impl Builder<'_> {
                     span,
                     decided_by: l.decided_by,
                     default: l.default,
+                    protocol: None,
                 }
             })
             .collect();
@@ -331,8 +370,129 @@ impl Builder<'_> {
             pm2_instances: None,
             pm2_exec_mode: None,
             pm2_cluster: false,
+            uwsgi: None,
         })
     }
+}
+
+/// The repository's uWSGI ini file for a path a command names: by file name,
+/// preferring the one whose path ends with the most components of `path`
+/// (`/srv/app/deploy/uwsgi.ini` → `deploy/uwsgi.ini` over `uwsgi.ini`).
+fn uwsgi_ini_named(db: &SourceDb, launches: &[(FileId, Launch)], path: &str) -> Option<command::UwsgiIni> {
+    let wanted: Vec<&str> = path.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+    let name = *wanted.last()?;
+    let tail = |f: FileId| {
+        let have: Vec<String> = db
+            .get(f)
+            .path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        have.iter()
+            .rev()
+            .zip(wanted.iter().rev())
+            .take_while(|(a, b)| a == *b)
+            .count()
+    };
+    launches
+        .iter()
+        .filter(|(f, l)| {
+            l.source == launch::LaunchSource::Uwsgi
+                && db.get(*f).path.file_name().is_some_and(|n| n.to_string_lossy() == name)
+        })
+        .min_by_key(|(f, _)| std::cmp::Reverse(tail(*f)))
+        .map(|(f, l)| uwsgi_ini_of(db, *f, l))
+}
+
+/// A uWSGI ini launch as `parse::command` reads it.
+fn uwsgi_ini_of(db: &SourceDb, file: FileId, l: &Launch) -> command::UwsgiIni {
+    command::UwsgiIni {
+        file,
+        display: db.get(file).display.clone(),
+        options: l
+            .extra
+            .iter()
+            .filter_map(|(k, v)| v.value.as_str().map(|s| (k.clone(), s.to_owned(), v.span)))
+            .collect(),
+    }
+}
+
+/// A uWSGI backend from its configuration: each socket a listener with its
+/// own protocol.
+fn uwsgi_backend(cfg: command::UwsgiConfig, span: Span, who: Launcher) -> Backend {
+    let listeners: Vec<BackendListener> = cfg
+        .listeners
+        .iter()
+        .map(|u| {
+            let l = &u.listener;
+            BackendListener {
+                address: l.address.clone(),
+                bind: if u.known {
+                    address::parse_bind(&l.address, 0)
+                } else {
+                    None
+                },
+                span: l.decided_by.first().map_or(span, |(_, s)| *s),
+                decided_by: l.decided_by.clone(),
+                default: false,
+                protocol: Some(u.protocol.to_owned()),
+            }
+        })
+        .collect();
+    let protocol = cfg.listeners.first().map_or("uwsgi", |u| u.protocol).to_owned();
+    let tls = !cfg.listeners.is_empty() && cfg.listeners.iter().all(|u| u.tls);
+    let reuse_port = cfg
+        .last(&["reuse-port"])
+        .is_some_and(|o| !matches!(o.value.to_ascii_lowercase().as_str(), "false" | "off" | "no" | "0"));
+    Backend {
+        server: "uwsgi",
+        origin: who.origin,
+        span,
+        service: who.service,
+        listeners,
+        on_host: who.on_host,
+        reuse_port,
+        tls,
+        protocol,
+        contained: who.contained,
+        private_tmp: who.private_tmp,
+        pm2_instances: None,
+        pm2_exec_mode: None,
+        pm2_cluster: false,
+        uwsgi: Some(Box::new(cfg)),
+    }
+}
+
+/// uWSGI ini files no launcher uses, each a backend of its own, unless
+/// another such file reads it (`ini = common.ini`).
+fn uwsgi_only_backends(db: &SourceDb, launches: &[(FileId, Launch)], used: &[FileId]) -> Vec<Backend> {
+    let configs: Vec<(FileId, command::UwsgiConfig)> = launches
+        .iter()
+        .filter(|(f, l)| l.source == launch::LaunchSource::Uwsgi && !used.contains(f))
+        .map(|(f, l)| {
+            let ini = uwsgi_ini_of(db, *f, l);
+            let cfg = command::uwsgi_ini_config(&ini, &|path| uwsgi_ini_named(db, launches, path));
+            (*f, cfg)
+        })
+        .collect();
+    let included: Vec<FileId> = configs
+        .iter()
+        .flat_map(|(f, cfg)| cfg.files.iter().filter(move |g| *g != f).copied())
+        .collect();
+    configs
+        .into_iter()
+        .filter(|(f, _)| !included.contains(f))
+        .map(|(f, cfg)| {
+            let who = Launcher {
+                origin: db.get(f).display.clone(),
+                service: None,
+                on_host: false,
+                contained: false,
+                private_tmp: None,
+            };
+            uwsgi_backend(cfg, Span::new(f, 0, 0), who)
+        })
+        .collect()
 }
 
 /// The repository's gunicorn config file that a command reads, if any.
@@ -436,6 +596,7 @@ impl Builder<'_> {
             launch::LaunchSource::Supervisor => format!("supervisor program {name}"),
             launch::LaunchSource::Dockerfile => "Dockerfile".to_string(),
             launch::LaunchSource::Shell => "shell script".to_string(),
+            launch::LaunchSource::Uwsgi => name.clone(),
         };
         let service = (l.source == launch::LaunchSource::Compose).then(|| name.clone());
         let on_host = matches!(
@@ -790,6 +951,7 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
                         address: addr,
                         span: b.span,
                         default: false,
+                        protocol: None,
                     }
                 }
                 None => BackendListener {
@@ -798,6 +960,7 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
                     span: b.span,
                     decided_by: vec![(format!("bind in {name} (computed)"), b.span)],
                     default: false,
+                    protocol: None,
                 },
             })
             .collect(),
@@ -811,6 +974,7 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
                 span: file_span,
                 decided_by: vec![(format!("gunicorn's default (no bind in {name})"), file_span)],
                 default: true,
+                protocol: None,
             }]
         }
     };
@@ -829,6 +993,7 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
         pm2_instances: None,
         pm2_exec_mode: None,
         pm2_cluster: false,
+        uwsgi: None,
     }
 }
 

@@ -558,6 +558,10 @@ pub enum ServerKind {
     /// `python app.py`: a script that may start a server itself
     /// (`app.run(…)`, `uvicorn.run(…)`); the script decides everything.
     PythonScript,
+    /// uWSGI: `uwsgi --socket …`, `uwsgi --ini uwsgi.ini` (its sockets come
+    /// from the command line, `UWSGI_*` variables and ini files: see
+    /// [`uwsgi_config`]).
+    Uwsgi,
 }
 
 impl ServerKind {
@@ -573,6 +577,7 @@ impl ServerKind {
             ServerKind::Runserver => "runserver",
             ServerKind::Node => "node",
             ServerKind::PythonScript => "python",
+            ServerKind::Uwsgi => "uwsgi",
         }
     }
 
@@ -631,7 +636,8 @@ pub struct Problem {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Args {
     /// The application: gunicorn/uvicorn/hypercorn/daphne/waitress positional
-    /// `module:variable`; flask `--app`/`-A`.
+    /// `module:variable`; flask `--app`/`-A`; uwsgi `-w/--module`,
+    /// `--wsgi-file` (the last), else a positional `app.py`/`pkg.mod:app`.
     pub app: Option<Word>,
     /// Address-like values, in order: gunicorn and hypercorn `-b/--bind`,
     /// waitress `--listen` (each space-separated entry), daphne
@@ -645,16 +651,18 @@ pub struct Args {
     pub uds: Option<Word>,
     /// uvicorn and daphne `--fd`.
     pub fd: Option<Word>,
-    /// gunicorn and hypercorn `-c/--config`.
+    /// gunicorn and hypercorn `-c/--config`; uwsgi `--ini` (the last one:
+    /// uWSGI reads them all, see `options`).
     pub config: Option<Word>,
-    /// gunicorn/hypercorn `-w/--workers`, uvicorn `--workers`.
+    /// gunicorn/hypercorn `-w/--workers`, uvicorn `--workers`, uwsgi
+    /// `-p/--processes/--workers`.
     pub workers: Option<Word>,
     /// gunicorn/hypercorn `-k/--worker-class`.
     pub worker_class: Option<Word>,
     /// gunicorn `--threads`, waitress `--threads`.
     pub threads: Option<Word>,
     /// gunicorn `-t/--timeout` (worker heartbeat); daphne `-t/--http-timeout`
-    /// (request length).
+    /// (request length); uwsgi `-t/--harakiri` (seconds a request may take).
     pub timeout: Option<Word>,
     /// gunicorn/hypercorn `--graceful-timeout`.
     pub graceful_timeout: Option<Word>,
@@ -662,7 +670,7 @@ pub struct Args {
     /// `--timeout-keep-alive`, waitress `--channel-timeout` (inactive
     /// connections).
     pub keepalive: Option<Word>,
-    /// gunicorn `--chdir`.
+    /// gunicorn and uwsgi `--chdir`.
     pub chdir: Option<Word>,
     /// gunicorn/Django `--pythonpath`, uvicorn `--app-dir`.
     pub pythonpath: Option<Word>,
@@ -670,7 +678,7 @@ pub struct Args {
     pub certfile: Option<Word>,
     /// gunicorn/hypercorn `--keyfile`, uvicorn `--ssl-keyfile`, flask `--key`.
     pub keyfile: Option<Word>,
-    /// gunicorn `--reuse-port` (the flag's word).
+    /// gunicorn and uwsgi `--reuse-port` (the flag's word).
     pub reuse_port: Option<Word>,
     /// gunicorn `-e/--env KEY=VALUE` (set for the application after the
     /// configuration is read: it does not change gunicorn's own defaults).
@@ -763,7 +771,7 @@ enum Field {
     RawEnv,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct OptSpec {
     names: &'static [&'static str],
     arity: Arity,
@@ -797,6 +805,11 @@ enum Style {
     /// Python getopt (waitress): long options only, unique prefixes, `--opt=v`
     /// or `--opt v`, and option parsing stops at the first positional.
     Getopt,
+    /// glibc `getopt_long` (uWSGI): unique prefixes of long options (several
+    /// matches are ambiguous), `--opt=v` or `--opt v`, `-ov`, `-o v`, flag
+    /// clusters, options and arguments in any order; a required value may
+    /// start with `-`; an optional value only attached (`--opt=v`, `-ov`).
+    GnuGetopt,
 }
 
 struct Program {
@@ -1005,6 +1018,7 @@ fn take_value(
             }
             None
         }
+        Arity::Optional if prog.style == Style::GnuGetopt => attached,
         Arity::Optional => attached.or_else(|| {
             let next = words.get(*i)?;
             if PROXY_PROTOCOL_VALUES.contains(&next.text.to_ascii_lowercase().as_str()) {
@@ -1532,6 +1546,279 @@ mod tables {
         o(&["--channel-request-lookahead"], Value, Other),
         o(&["--server-name"], Value, Other),
     ];
+
+    /// uWSGI 2.0.31, the pip build (`pip install uwsgi`: core/uwsgi.c and the
+    /// embedded plugins of buildconf/default.ini, python and http among them),
+    /// read from `uwsgi --help` of that build; arities from the
+    /// `struct uwsgi_option` tables of the uwsgi-2.0 sources. Here: the
+    /// options lint502 reads, and every option with a short form (a short
+    /// option is the first option declaring it: `-s` is `--socket`, `-p`
+    /// `--processes`, `-w` `--module`). The rest are in the lists below.
+    pub(super) const UWSGI_OPTIONS: &[OptSpec] = &[
+        o(&["-s", "--socket"], Value, Other),
+        o(&["--uwsgi-socket"], Value, Other),
+        o(&["-p", "--processes"], Value, Workers),
+        o(&["--workers"], Value, Workers),
+        o(&["-t", "--harakiri"], Value, Timeout),
+        o(&["--chdir"], Value, Chdir),
+        o(&["-w", "--module"], Value, App),
+        o(&["--wsgi"], Value, App),
+        o(&["--wsgi-file"], Value, App),
+        o(&["--file"], Value, App),
+        o(&["--ini"], Value, Config),
+        o(&["--threads"], Value, Threads),
+        o(&["--pythonpath"], Value, PythonPath),
+        o(&["--python-path"], Value, PythonPath),
+        o(&["--pp"], Value, PythonPath),
+        o(&["--reuse-port"], Flag, ReusePort),
+        o(&["-A", "--sharedarea"], Value, Other),
+        o(&["-C", "--chmod-socket"], Optional, Other),
+        o(&["--chmod"], Optional, Other),
+        o(&["-H", "--home"], Value, Other),
+        o(&["--virtualenv"], Value, Other),
+        o(&["--venv"], Value, Other),
+        o(&["--pyhome"], Value, Other),
+        o(&["-J", "--test"], Value, Other),
+        o(&["-L", "--disable-logging"], Flag, Other),
+        o(&["-M", "--master"], Flag, Other),
+        o(&["-O", "--optimize"], Value, Other),
+        o(&["-Q", "--spooler"], Value, Other),
+        o(&["-R", "--max-requests"], Value, Other),
+        o(&["-S", "--set"], Value, Other),
+        o(&["-T", "--enable-threads"], Flag, Other),
+        o(&["-a", "--abstract-socket"], Flag, Other),
+        o(&["-b", "--buffer-size"], Value, Other),
+        o(&["-c", "--cgi-mode"], Flag, Other),
+        o(&["-d", "--daemonize"], Value, Other),
+        o(&["-h", "--help"], Flag, Other),
+        o(&["--usage"], Flag, Other),
+        o(&["-i", "--single-interpreter"], Flag, Other),
+        o(&["-l", "--listen"], Value, Other),
+        o(&["-m", "--memory-report"], Flag, Other),
+        o(&["-r", "--reaper"], Flag, Other),
+        o(&["-v", "--max-vars"], Value, Other),
+        o(&["-x", "--xmlconfig"], Value, Other),
+        o(&["--xml"], Value, Other),
+        o(&["-y", "--yaml"], Value, Other),
+        o(&["--yml"], Value, Other),
+        o(&["-z", "--socket-timeout"], Value, Other),
+    ];
+
+    /// The other uWSGI 2.0.31 options without a value (`no_argument`).
+    #[rustfmt::skip]
+    pub(super) const UWSGI_FLAGS: &[&str] = &[
+        "--alarm-list", "--alarms-list", "--auto-procname", "--autoload", "--cache-no-expire",
+        "--cache-report-freed-items", "--cache-use-last-modified", "--carbon-name-resolve", "--carbon-no-workers",
+        "--carbon-resolve-names", "--carbon-use-metrics", "--catch-exceptions", "--cflags", "--cheap",
+        "--cheaper-algo-list", "--cheaper-algos-list", "--cheaper-busyness-verbose", "--cheaper-list",
+        "--check-static-docroot", "--clock-list", "--clocks-list", "--close-on-exec", "--close-on-exec2",
+        "--command-mode", "--config-py", "--daemons-honour-stdin", "--die-on-idle", "--die-on-term",
+        "--disable-sendfile", "--disable-write-exception", "--dot-h", "--drop-after-apps", "--drop-after-init",
+        "--dump-options", "--early-emperor", "--emperor-graceful-shutdown", "--emperor-magic-exec",
+        "--emperor-no-blacklist", "--emperor-nofollow", "--emperor-tyrant", "--emperor-tyrant-nofollow",
+        "--enable-metrics", "--enable-proxy-protocol", "--end-blacklist", "--end-whitelist", "--exit-on-reload",
+        "--fastrouter-cheap", "--fastrouter-fallback-on-no-key", "--force-gateway", "--freebind",
+        "--gevent-early-monkey-patch", "--gevent-monkey-patch", "--gevent-wait-for-hub", "--harakiri-no-arh",
+        "--harakiri-verbose", "--honour-range", "--honour-stdin", "--http-auto-chunked", "--http-auto-gzip",
+        "--http-cheap", "--http-chunked-input", "--http-manage-rtsp", "--http-manage-source", "--http-raw-body",
+        "--http-websockets", "--https-export-cert", "--if-not-reload", "--if-reload", "--ignore-script-name",
+        "--ignore-sigpipe", "--ignore-write-errors", "--imperial-monitor-list", "--imperial-monitors-list", "--jailed",
+        "--lazy", "--lazy-apps", "--log-4xx", "--log-5xx", "--log-format-strftime", "--log-master",
+        "--log-master-req-stream", "--log-master-stream", "--log-micros", "--log-reopen", "--log-truncate",
+        "--log-x-forwarded-for", "--log-zero", "--logfile-chown", "--logformat-strftime", "--logger-list",
+        "--loggers-list", "--loop-list", "--loops-list", "--manage-script-name", "--master-as-root",
+        "--metric-dir-restore", "--metrics-dir-restore", "--metrics-no-cores", "--nagios", "--never-swap",
+        "--no-default-app", "--no-defer-accept", "--no-fd-passing", "--no-harakiri-after-req-hook",
+        "--no-harakiri-arh", "--no-initgroups", "--no-orphans", "--no-server", "--no-site", "--no-threads-wait",
+        "--paste-logger", "--persistent-ipcsem", "--plugin-list", "--plugins-list", "--propagate-touch",
+        "--py-call-osafterfork", "--py-call-uwsgi-fork-hooks", "--python-version", "--rawrouter-cheap",
+        "--rawrouter-xclient", "--re-fork", "--re-fork-as-root", "--re-fork-post-jail", "--refork", "--refork-as-root",
+        "--refork-post-jail", "--reload-on-exception", "--reload-os-env", "--rsyslog-split-messages",
+        "--setns-preopen", "--show-config", "--shutdown-sockets", "--skip-atexit", "--skip-atexit-teardown",
+        "--skip-zero", "--so-keepalive", "--so-send-timeout", "--so-write-timeout", "--socket-send-timeout",
+        "--socket-write-timeout", "--spooler-ordered", "--spooler-quiet", "--ssl-enable-sslv3", "--ssl-enable-tlsv1",
+        "--ssl-enable3", "--ssl-option", "--ssl-verbose", "--sslrouter-cheap", "--sslrouter-sni",
+        "--start-unsubscribed", "--start_response-nodelay", "--static-gzip-all", "--stats-http", "--stats-min",
+        "--stats-minified", "--stats-no-cores", "--stats-no-metrics", "--strict", "--subscription-dotsplit",
+        "--subscriptions-use-credentials", "--symcall-use-next", "--tcp-fast-open-client", "--tcp-fastopen-client",
+        "--tcp-nodelay", "--threaded-logger", "--thunder-lock", "--ugreen", "--unsubscribe-on-graceful-reload",
+        "--use-abort", "--vacuum", "--version", "--vhost", "--vhost-host", "--write-errors-exception-only",
+        "--wsgi-accept-buffer", "--wsgi-accept-buffers", "--wsgi-disable-file-wrapper", "--wsgi-strict",
+        "--zerg-fallback",
+    ];
+
+    /// The other uWSGI 2.0.31 options with an optional value (`optional_argument`).
+    #[rustfmt::skip]
+    pub(super) const UWSGI_OPTIONAL: &[&str] = &[
+        "--check-cache", "--end-for", "--end-if", "--endfor", "--endif", "--exit", "--fastrouter-use-cache",
+        "--fastrouter-use-socket", "--http-enable-proxy-protocol", "--http-keepalive", "--http-manage-expect",
+        "--http-use-cache", "--http-use-socket", "--ksm", "--log-date", "--log-prefix", "--log-syslog", "--logdate",
+        "--mule", "--mule-msg-size", "--need-app", "--pyshell", "--pyshell-oneshot", "--rawrouter-use-cache",
+        "--rawrouter-use-socket", "--snmp", "--ssl-verify-depth", "--sslrouter-use-cache", "--sslrouter-use-socket",
+    ];
+
+    /// The other uWSGI 2.0.31 options with a value (`required_argument`).
+    #[rustfmt::skip]
+    pub(super) const UWSGI_VALUES: &[&str] = &[
+        "--add-cache-item", "--add-gid", "--add-header", "--after-request-call", "--after-request-hook", "--alarm",
+        "--alarm-backlog", "--alarm-cheap", "--alarm-fd", "--alarm-freq", "--alarm-listen-queue", "--alarm-lq",
+        "--alarm-metric", "--alarm-msg-size", "--alarm-segfault", "--allowed-modifiers", "--async",
+        "--attach-control-daemon", "--attach-daemon", "--attach-daemon2", "--auto-weight", "--backlog-alarm",
+        "--backtrace-depth", "--binary-append-data", "--binary-path", "--binsh", "--blacklist", "--body-read-warning",
+        "--brutal-reload-on-fd", "--build-plugin", "--cache", "--cache-blocksize", "--cache-expire-freq",
+        "--cache-store", "--cache-store-sync", "--cache-sync", "--cache-udp-node", "--cache-udp-server", "--cache2",
+        "--call-as-emperor", "--call-as-emperor1", "--call-as-emperor2", "--call-as-emperor4", "--call-as-root",
+        "--call-as-user", "--call-as-user-atexit", "--call-as-vassal", "--call-as-vassal1", "--call-as-vassal3",
+        "--call-asap", "--call-in-jail", "--call-post-app", "--call-post-jail", "--call-pre-app", "--call-pre-jail",
+        "--callable", "--carbon", "--carbon-freq", "--carbon-hostname-dots", "--carbon-id", "--carbon-idle-avg",
+        "--carbon-max-retry", "--carbon-retry-delay", "--carbon-root", "--carbon-timeout", "--cgroup",
+        "--cgroup-dir-mode", "--cgroup-opt", "--chdir2", "--cheaper", "--cheaper-algo",
+        "--cheaper-busyness-backlog-alert", "--cheaper-busyness-backlog-multiplier",
+        "--cheaper-busyness-backlog-nonzero", "--cheaper-busyness-backlog-step", "--cheaper-busyness-max",
+        "--cheaper-busyness-min", "--cheaper-busyness-multiplier", "--cheaper-busyness-penalty", "--cheaper-initial",
+        "--cheaper-overload", "--cheaper-rss-limit-hard", "--cheaper-rss-limit-soft", "--cheaper-step",
+        "--check-interval", "--check-mount", "--check-mountpoint", "--check-static", "--chown-socket", "--chroot",
+        "--chunked-input-limit", "--chunked-input-timeout", "--clock", "--collect-header", "--config",
+        "--connect-and-read", "--cpu-affinity", "--cron", "--cron-harakiri", "--cron-legion", "--cron2",
+        "--daemonize2", "--declare-option", "--declare-option2", "--del-header", "--dlopen", "--early-envdir",
+        "--emperor", "--emperor-broodlord", "--emperor-curse-tolerance", "--emperor-extra-ext",
+        "--emperor-extra-extension", "--emperor-freq", "--emperor-max-throttle", "--emperor-on-demand-dir",
+        "--emperor-on-demand-directory", "--emperor-on-demand-exec", "--emperor-on-demand-ext",
+        "--emperor-on-demand-extension", "--emperor-pidfile", "--emperor-procname", "--emperor-proxy-socket",
+        "--emperor-required-heartbeat", "--emperor-stats", "--emperor-stats-server", "--emperor-throttle",
+        "--emperor-use-clone", "--emperor-wrapper", "--emperor-wrapper-fallback", "--emperor-wrapper-override",
+        "--env", "--envdir", "--error-page-403", "--error-page-404", "--error-page-500", "--eval",
+        "--evil-reload-on-as", "--evil-reload-on-rss", "--exception-handler", "--exec-as-emperor", "--exec-as-root",
+        "--exec-as-user", "--exec-as-user-atexit", "--exec-as-vassal", "--exec-asap", "--exec-in-jail",
+        "--exec-post-app", "--exec-post-jail", "--exec-pre-app", "--exec-pre-jail", "--extract", "--fallback-config",
+        "--farm", "--fastcgi-modifier1", "--fastcgi-modifier2", "--fastcgi-nph-socket", "--fastcgi-socket",
+        "--fastrouter", "--fastrouter-buffer-size", "--fastrouter-events", "--fastrouter-fallback", "--fastrouter-gid",
+        "--fastrouter-gracetime", "--fastrouter-harakiri", "--fastrouter-post-buffering",
+        "--fastrouter-post-buffering-dir", "--fastrouter-processes", "--fastrouter-quiet", "--fastrouter-resubscribe",
+        "--fastrouter-resubscribe-bind", "--fastrouter-ss", "--fastrouter-stats", "--fastrouter-stats-server",
+        "--fastrouter-subscription-fallback-key", "--fastrouter-subscription-server", "--fastrouter-subscription-slot",
+        "--fastrouter-timeout", "--fastrouter-to", "--fastrouter-uid", "--fastrouter-use-base",
+        "--fastrouter-use-code-string", "--fastrouter-use-pattern", "--fastrouter-workers", "--fastrouter-zerg",
+        "--fd-safe", "--file-serve-mode", "--file-write", "--fileserve-mode", "--flock", "--flock-wait",
+        "--flock-wait2", "--flock2", "--for", "--for-glob", "--for-readline", "--for-times", "--force-cwd",
+        "--forkbomb-delay", "--fs-brutal-reload", "--fs-reload", "--fs-signal", "--ftok", "--get", "--gevent", "--gid",
+        "--harakiri-graceful-signal", "--harakiri-graceful-timeout", "--harakiri-queue-threshold", "--heartbeat",
+        "--hook-accepting", "--hook-accepting-once", "--hook-accepting1", "--hook-accepting1-once",
+        "--hook-as-emperor", "--hook-as-gateway", "--hook-as-mule", "--hook-as-root", "--hook-as-user",
+        "--hook-as-user-atexit", "--hook-as-vassal", "--hook-asap", "--hook-emperor-lost", "--hook-emperor-reload",
+        "--hook-emperor-start", "--hook-emperor-stop", "--hook-in-jail", "--hook-master-start", "--hook-post-app",
+        "--hook-post-fork", "--hook-post-jail", "--hook-pre-app", "--hook-pre-jail", "--hook-touch", "--http",
+        "--http-buffer-size", "--http-connect-timeout", "--http-events", "--http-fallback", "--http-gid",
+        "--http-gracetime", "--http-harakiri", "--http-headers-timeout", "--http-modifier1", "--http-modifier2",
+        "--http-processes", "--http-quiet", "--http-resubscribe", "--http-server-name-as-http-host", "--http-socket",
+        "--http-socket-modifier1", "--http-socket-modifier2", "--http-ss", "--http-stats", "--http-stats-server",
+        "--http-stud-prefix", "--http-subscription-fallback-key", "--http-subscription-server", "--http-timeout",
+        "--http-to", "--http-to-https", "--http-uid", "--http-use-base", "--http-use-code-string",
+        "--http-use-pattern", "--http-var", "--http-workers", "--http-zerg", "--http11-socket", "--httprouter",
+        "--https", "--https-session-context", "--https-socket", "--https-socket-modifier1", "--https-socket-modifier2",
+        "--https2", "--idle", "--if-dir", "--if-directory", "--if-env", "--if-exists", "--if-file", "--if-hostname",
+        "--if-not-dir", "--if-not-env", "--if-not-exists", "--if-not-file", "--if-not-hostname", "--if-not-opt",
+        "--if-not-plugin", "--if-opt", "--if-plugin", "--ifdir", "--ifenv", "--ifexists", "--ifplugin",
+        "--immediate-gid", "--immediate-uid", "--import", "--include", "--inherit", "--ini-paste",
+        "--ini-paste-logged", "--inject-after", "--inject-before", "--iprint", "--legion", "--legion-attach-daemon",
+        "--legion-cron", "--legion-death", "--legion-death-on-lord-error", "--legion-freq", "--legion-join",
+        "--legion-lord", "--legion-mcast", "--legion-node", "--legion-node-joined", "--legion-node-left",
+        "--legion-quorum", "--legion-scroll", "--legion-scroll-list-max-size", "--legion-scroll-max-size",
+        "--legion-setup", "--legion-skew-tolerance", "--legion-smart-attach-daemon", "--legion-smart-attach-daemon2",
+        "--legion-tolerance", "--legion-unlord", "--limit-as", "--limit-nproc", "--limit-post", "--listen-queue-alarm",
+        "--load-file-in-cache", "--load-file-in-cache-gzip", "--lock-engine", "--locks", "--log-backupname",
+        "--log-big", "--log-encoder", "--log-format", "--log-ioerror", "--log-master-bufsize", "--log-maxsize",
+        "--log-req-encoder", "--log-sendfile", "--log-slow", "--log-socket", "--logfile-chmod", "--logformat",
+        "--logger", "--logger-req", "--logto", "--logto2", "--loop", "--lq-alarm", "--map-socket", "--master-fifo",
+        "--max-apps", "--max-fd", "--max-requests-delta", "--max-worker-lifetime", "--max-worker-lifetime-delta",
+        "--mem-collector-freq", "--metric", "--metric-alarm", "--metric-dir", "--metric-threshold", "--metrics-dir",
+        "--mime-file", "--mimefile", "--min-worker-lifetime", "--mode", "--mount", "--mount-as-emperor",
+        "--mount-as-root", "--mount-as-vassal", "--mount-asap", "--mount-check", "--mount-in-jail",
+        "--mount-post-jail", "--mount-pre-jail", "--mountpoint-check", "--mule-harakiri", "--mule-reload-mercy",
+        "--mules", "--multicast", "--multicast-loop", "--multicast-ttl", "--namespace", "--namespace-keep-mount",
+        "--namespace-net", "--need-plugin", "--need-plugins", "--notify-socket", "--ns", "--ns-net",
+        "--offload-thread", "--offload-threads", "--paste", "--pause", "--pecan", "--pidfile", "--pidfile2", "--ping",
+        "--ping-timeout", "--pivot-root", "--pivot_root", "--plugin", "--plugin-dir", "--plugins", "--plugins-dir",
+        "--post-buffering", "--post-buffering-bufsize", "--post-pymodule-alias", "--print", "--print-sym",
+        "--print-symbol", "--prio", "--privileged-binary-patch", "--privileged-binary-patch-arg", "--procname",
+        "--procname-append", "--procname-master", "--procname-prefix", "--procname-prefix-spaced", "--profiler",
+        "--protocol", "--pull-header", "--pump", "--puwsgi-socket", "--py", "--py-auto-reload",
+        "--py-auto-reload-ignore", "--py-autoreload", "--py-executable", "--py-import", "--py-program-name",
+        "--py-programname", "--py-sharedarea", "--py-sys-executable", "--py-tracebacker", "--pyargv", "--pyimport",
+        "--pymodule-alias", "--pyrun", "--python", "--python-auto-reload", "--python-autoreload", "--python-import",
+        "--python-raw", "--python-worker-override", "--queue", "--queue-blocksize", "--queue-store",
+        "--queue-store-sync", "--raw-modifier1", "--raw-modifier2", "--raw-socket", "--rawrouter",
+        "--rawrouter-buffer-size", "--rawrouter-events", "--rawrouter-fallback", "--rawrouter-gracetime",
+        "--rawrouter-harakiri", "--rawrouter-max-retries", "--rawrouter-processes", "--rawrouter-quiet",
+        "--rawrouter-ss", "--rawrouter-stats", "--rawrouter-stats-server", "--rawrouter-subscription-server",
+        "--rawrouter-subscription-slot", "--rawrouter-timeout", "--rawrouter-to", "--rawrouter-use-base",
+        "--rawrouter-use-code-string", "--rawrouter-use-pattern", "--rawrouter-workers", "--rawrouter-zerg",
+        "--rbtimer", "--reload", "--reload-mercy", "--reload-on-as", "--reload-on-exception-repr",
+        "--reload-on-exception-type", "--reload-on-exception-value", "--reload-on-fd", "--reload-on-rss",
+        "--rem-header", "--remap-modifier", "--req-logger", "--resolve", "--response-header-collect",
+        "--response-headers-limit", "--resume", "--rpc-max", "--rrdtool", "--rrdtool-freq", "--rrdtool-lib",
+        "--rsyslog-packet-size", "--safe-fd", "--safe-pidfile", "--safe-pidfile2", "--scgi-modifier1",
+        "--scgi-modifier2", "--scgi-nph-socket", "--scgi-socket", "--segfault-alarm", "--set-ph", "--set-placeholder",
+        "--setns", "--setns-skip", "--setns-socket", "--setns-socket-skip", "--shared-import", "--shared-py-import",
+        "--shared-pyimport", "--shared-python-import", "--shared-socket", "--signal", "--signal-bufsize",
+        "--signal-rbtimer", "--signal-timer", "--signals-bufsize", "--smart-attach-daemon", "--smart-attach-daemon2",
+        "--sni", "--sni-dir", "--sni-dir-ciphers", "--snmp-community", "--socket-protocol", "--socket-rcvbuf",
+        "--socket-sndbuf", "--spooler-chdir", "--spooler-external", "--spooler-freq", "--spooler-frequency",
+        "--spooler-harakiri", "--spooler-import", "--spooler-max-tasks", "--spooler-processes", "--spooler-py-import",
+        "--spooler-pyimport", "--spooler-python-import", "--ssl-socket", "--ssl-tmp-dir", "--sslrouter",
+        "--sslrouter-buffer-size", "--sslrouter-events", "--sslrouter-fallback", "--sslrouter-gracetime",
+        "--sslrouter-harakiri", "--sslrouter-max-retries", "--sslrouter-processes", "--sslrouter-quiet",
+        "--sslrouter-session-context", "--sslrouter-ss", "--sslrouter-stats", "--sslrouter-stats-server",
+        "--sslrouter-subscription-server", "--sslrouter-timeout", "--sslrouter-to", "--sslrouter-use-base",
+        "--sslrouter-use-code-string", "--sslrouter-use-pattern", "--sslrouter-workers", "--sslrouter-zerg",
+        "--sslrouter2", "--st", "--static-cache-paths", "--static-cache-paths-name", "--static-check",
+        "--static-expires-type", "--static-expires-type-mtime", "--static-gzip-dir", "--static-gzip-ext",
+        "--static-gzip-prefix", "--static-gzip-suffix", "--static-index", "--static-map", "--static-map2",
+        "--static-safe", "--static-skip-ext", "--stats", "--stats-push", "--stats-pusher-default-freq",
+        "--stats-pushers-default-freq", "--stats-server", "--stop", "--subscribe", "--subscribe-freq",
+        "--subscribe-to", "--subscribe-with-modifier1", "--subscribe2", "--subscription-algo",
+        "--subscription-notify-socket", "--subscription-tolerance", "--subscriptions-credentials-check",
+        "--subscriptions-sign-check", "--subscriptions-sign-check-tolerance", "--subscriptions-sign-skip-uid",
+        "--suspend", "--suwsgi-socket", "--symcall", "--symcall-post-fork", "--symcall-register-rpc",
+        "--tcp-fast-open", "--tcp-fastopen", "--thread-stack-size", "--thread-stacksize", "--threads-stack-size",
+        "--threads-stacksize", "--timer", "--touch-chain-reload", "--touch-exec", "--touch-logreopen",
+        "--touch-logrotate", "--touch-mules-reload", "--touch-reload", "--touch-signal", "--touch-spoolers-reload",
+        "--touch-workers-reload", "--udp", "--ugreen-stacksize", "--uid", "--umask", "--umount-as-emperor",
+        "--umount-as-root", "--umount-as-vassal", "--umount-asap", "--umount-in-jail", "--umount-post-jail",
+        "--umount-pre-jail", "--undeferred-shared-socket", "--unenv", "--unique-cron", "--unique-cron-legion",
+        "--unique-legion-cron", "--unprivileged-binary-patch", "--unprivileged-binary-patch-arg", "--unshare",
+        "--unshare2", "--upload-progress", "--vassal-set", "--vassal-sos", "--vassal-sos-backlog", "--vassals-include",
+        "--vassals-include-before", "--vassals-inherit", "--vassals-inherit-before", "--vassals-set",
+        "--vassals-start-hook", "--vassals-stop-hook", "--wait-for-dir", "--wait-for-file", "--wait-for-fs",
+        "--wait-for-fs-timeout", "--wait-for-iface", "--wait-for-iface-timeout", "--wait-for-interface",
+        "--wait-for-interface-timeout", "--wait-for-mountpoint", "--wait-for-socket", "--wait-for-socket-timeout",
+        "--wait-iface", "--wait-iface-timeout", "--wait-interface", "--wait-interface-timeout", "--web3",
+        "--websocket-max-size", "--websocket-ping-freq", "--websocket-pong-tolerance", "--websockets-max-size",
+        "--websockets-ping-freq", "--websockets-pong-tolerance", "--weight", "--whitelist", "--worker-exec",
+        "--worker-exec2", "--worker-mount", "--worker-reload-mercy", "--write-errors-tolerance", "--wsgi-env-behavior",
+        "--wsgi-env-behaviour", "--wsgi-lite", "--zerg", "--zerg-pool", "--zerg-server", "--zergpool",
+    ];
+}
+
+/// uWSGI's whole option table: [`tables::UWSGI_OPTIONS`] first, then the
+/// name lists.
+fn uwsgi_table() -> &'static [OptSpec] {
+    static TABLE: std::sync::LazyLock<Vec<OptSpec>> = std::sync::LazyLock::new(|| {
+        let mut t = tables::UWSGI_OPTIONS.to_vec();
+        for (names, arity) in [
+            (tables::UWSGI_FLAGS, Arity::Flag),
+            (tables::UWSGI_OPTIONAL, Arity::Optional),
+            (tables::UWSGI_VALUES, Arity::Value),
+        ] {
+            t.extend(names.iter().map(|n| OptSpec {
+                names: std::slice::from_ref(n),
+                arity,
+                field: Field::Other,
+            }));
+        }
+        t
+    });
+    &TABLE
 }
 
 fn python_program(kind: ServerKind) -> Option<Program> {
@@ -1543,6 +1830,7 @@ fn python_program(kind: ServerKind) -> Option<Program> {
         ServerKind::Waitress => ("waitress-serve", tables::WAITRESS_OPTIONS, Style::Getopt),
         ServerKind::Flask => ("flask run", tables::FLASK_RUN_OPTIONS, Style::Click),
         ServerKind::Runserver => ("runserver", tables::RUNSERVER_OPTIONS, Style::Argparse),
+        ServerKind::Uwsgi => ("uwsgi", uwsgi_table(), Style::GnuGetopt),
         ServerKind::Node | ServerKind::PythonScript => return None,
     };
     Some(Program { name, table, style })
@@ -1595,6 +1883,11 @@ fn launcher_kind(name: &str) -> Option<ServerKind> {
         "hypercorn" => Some(ServerKind::Hypercorn),
         "daphne" => Some(ServerKind::Daphne),
         "waitress-serve" => Some(ServerKind::Waitress),
+        // uWSGI's binary; Debian's `uwsgi-core`, and `uwsgi_python3`-style
+        // names, which also load the plugins they name (core/init.c
+        // `uwsgi_autoload_plugins_by_name`).
+        "uwsgi" | "uwsgi-core" => Some(ServerKind::Uwsgi),
+        n if n.starts_with("uwsgi_") => Some(ServerKind::Uwsgi),
         _ => None,
     }
 }
@@ -1770,6 +2063,9 @@ fn parse_in(words: &[Word], mut ctx: Ctx) -> Option<ServerCommand> {
             "flask" => return flask_in(w.clone(), &words[i + 1..], ctx),
             _ => {
                 let kind = launcher_kind(name)?;
+                if kind == ServerKind::Uwsgi {
+                    return uwsgi_in(w.clone(), &words[i + 1..], ctx);
+                }
                 return python_server(kind, w.clone(), &words[i + 1..], ctx);
             }
         }
@@ -1888,6 +2184,10 @@ fn python_in(words: &[Word], i: usize, mut ctx: Ctx) -> Option<ServerCommand> {
         return flask_in(script.clone(), rest, ctx);
     }
     if let Some(kind) = launcher_kind(name) {
+        if kind == ServerKind::Uwsgi {
+            // pyuwsgi's `uwsgi` console script, run by its interpreter.
+            return uwsgi_in(script.clone(), rest, ctx);
+        }
         return python_server(kind, script.clone(), rest, ctx);
     }
     let args = Args {
@@ -1908,6 +2208,7 @@ fn python_module(module: Word, rest: &[Word], ctx: Ctx) -> Option<ServerCommand>
         "waitress" => python_server(ServerKind::Waitress, module, rest, ctx),
         "flask" => flask_in(module, rest, ctx),
         "django" => django_in(module, rest, ctx),
+        "pyuwsgi" => uwsgi_in(module, rest, ctx),
         _ => None,
     }
 }
@@ -1931,6 +2232,27 @@ fn python_server(kind: ServerKind, program: Word, rest: &[Word], ctx: Ctx) -> Op
         waitress_conflicts(&mut args);
     }
     Some(ctx.build(kind, program, args))
+}
+
+/// `uwsgi [options] [files]` (glibc `getopt_long`, arguments anywhere). The
+/// app is `-w/--module`/`--wsgi-file`, else what the python plugin's magic
+/// takes from an argument (`uwsgi_python_magic`: `app.py`, `app.wsgi`,
+/// `pkg.mod:app`). uWSGI reads the other arguments as configuration files
+/// ([`uwsgi_config`]).
+fn uwsgi_in(program: Word, rest: &[Word], ctx: Ctx) -> Option<ServerCommand> {
+    let prog = python_program(ServerKind::Uwsgi)?;
+    let (mut args, _) = parse_args(&prog, rest, false);
+    if args.app.is_none() {
+        args.app = args
+            .positionals
+            .iter()
+            .rfind(|p| {
+                let t = p.text.as_str();
+                t.ends_with(".py") || t.ends_with(".wsgi") || (t.contains(':') && t.contains('.'))
+            })
+            .cloned();
+    }
+    Some(ctx.build(ServerKind::Uwsgi, program, args))
 }
 
 /// waitress `Adjustments.__init__`: these combinations raise ValueError.
@@ -2299,6 +2621,10 @@ pub fn default_bind(kind: ServerKind) -> Option<&'static str> {
         ServerKind::Runserver => Some("127.0.0.1:8000"),
         // Nothing on the command line says; the code does.
         ServerKind::Node | ServerKind::PythonScript => None,
+        // uWSGI listens only where a socket option says; without one it
+        // stops (`The -s/--socket option is missing and stdin is not a
+        // socket.`, observed with 2.0.31).
+        ServerKind::Uwsgi => None,
     }
 }
 
@@ -2508,6 +2834,9 @@ pub fn effective_listeners(cmd: &ServerCommand, env: EnvLookup) -> Vec<Listener>
 /// - flask run: `--host`/`--port`, else `FLASK_RUN_HOST`/`FLASK_RUN_PORT`,
 ///   else 127.0.0.1 / 5000.
 /// - runserver: `[addr:]port`, else 127.0.0.1:8000 (`[::1]` with `-6`).
+/// - uwsgi: every socket option, from `UWSGI_*` variables and the command
+///   line ([`uwsgi_config`] without ini files: a `--ini` gives an unknown
+///   listener here).
 /// - node, npm, python scripts: nothing from the command line (empty).
 pub fn effective_listeners_with_config(
     cmd: &ServerCommand,
@@ -2540,6 +2869,11 @@ pub fn effective_listeners_with_config(
         ServerKind::Waitress => cx.waitress(),
         ServerKind::Flask => cx.flask(),
         ServerKind::Runserver => cx.runserver(),
+        ServerKind::Uwsgi => uwsgi_config(cmd, env, &|_| None)
+            .listeners
+            .into_iter()
+            .map(|u| u.listener)
+            .collect(),
         ServerKind::Node | ServerKind::PythonScript => Vec::new(),
     }
 }
@@ -3010,6 +3344,683 @@ pub fn config_file(cmd: &ServerCommand, env: EnvLookup) -> Option<ConfigChoice> 
     }
 }
 
+// ---------------------------------------------------------------------------
+// uWSGI
+// ---------------------------------------------------------------------------
+
+/// A uWSGI ini file of the repository: the options of its `[uwsgi]` sections,
+/// in order, values as written (`parse::launch::parse_uwsgi_ini`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UwsgiIni {
+    pub file: FileId,
+    /// The file as messages name it (`deploy/uwsgi.ini`).
+    pub display: String,
+    /// `(key, value, span of the value)`.
+    pub options: Vec<(String, String, Span)>,
+}
+
+/// The repository's ini file for a path that a command or an ini names
+/// (`/srv/app/uwsgi.ini`: a path on the server), if any.
+pub type UwsgiIniLookup<'a> = &'a dyn Fn(&str) -> Option<UwsgiIni>;
+
+/// One option of a uWSGI configuration, after uWSGI's expansions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UwsgiOption {
+    /// As uWSGI looks it up (exactly: `http_socket` is not `http-socket`);
+    /// command-line options by their long name (`-s` is `socket`, `-p`
+    /// `processes`).
+    pub name: String,
+    /// The value after uWSGI's expansions; `""` for a flag given alone.
+    pub value: String,
+    /// False when an expansion is left open: an unset `$(VAR)`, `@(file)`, a
+    /// `%(name)` no option defines, a shell `$VAR` no launcher sets, or a
+    /// magic variable of the server (`%d`, `%n`, `%k`…).
+    pub known: bool,
+    pub span: Span,
+    /// `socket = /run/app.sock in deploy/uwsgi.ini`, `--socket :3031 on the
+    /// command line`, `UWSGI_SOCKET=:3031 in the environment`.
+    pub origin: String,
+    /// The expansions applied, for notes.
+    pub expanded: Vec<(String, Span)>,
+}
+
+/// A socket uWSGI binds, with the protocol it speaks there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UwsgiListener {
+    pub listener: Listener,
+    /// `uwsgi`, `http` (`http-socket`, `https-socket` and the `http`/`https`
+    /// routers), `fastcgi`, `scgi`, uWSGI's own `raw` and `puwsgi`, or
+    /// `unknown` (a `protocol` lint502 does not know or cannot read).
+    pub protocol: &'static str,
+    /// `https-socket`, `https`, `suwsgi-socket`/`ssl-socket`.
+    pub tls: bool,
+    /// The address is fully known (no open expansion, no unread file).
+    pub known: bool,
+}
+
+/// A uWSGI instance's configuration as uWSGI assembles it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UwsgiConfig {
+    /// Every option in the order uWSGI reads them: `UWSGI_*` variables, then
+    /// the command line with each `--ini` file's options where it is named
+    /// (uWSGI loads it at once), then the files named as arguments (glibc
+    /// `getopt_long` moves arguments after the options).
+    pub options: Vec<UwsgiOption>,
+    /// Every socket, in order. List options accumulate: a `--socket` on the
+    /// command line adds to the ini's `socket` lines (observed with 2.0.31).
+    pub listeners: Vec<UwsgiListener>,
+    /// The repository's ini files read.
+    pub files: Vec<FileId>,
+    /// Configuration files named but not read (outside the checked files,
+    /// another `[section]`, XML/YAML/JSON): each adds an unknown listener.
+    pub unread: Vec<(String, Span)>,
+}
+
+impl UwsgiConfig {
+    /// The value uWSGI keeps for a single-valued option (the last one), by
+    /// any of its names (`&["processes", "workers"]`).
+    pub fn last(&self, names: &[&str]) -> Option<&UwsgiOption> {
+        self.options.iter().rev().find(|o| names.contains(&o.name.as_str()))
+    }
+
+    /// `harakiri` / `-t`: seconds a request may run before uWSGI kills the
+    /// worker.
+    pub fn harakiri(&self) -> Option<&UwsgiOption> {
+        self.last(&["harakiri"])
+    }
+
+    /// `-p/--processes/--workers`.
+    pub fn processes(&self) -> Option<&UwsgiOption> {
+        self.last(&["processes", "workers"])
+    }
+
+    /// The application's environment: every `env = KEY=VALUE`, in order.
+    pub fn app_env(&self) -> Vec<(&str, &str)> {
+        self.options
+            .iter()
+            .filter(|o| o.name == "env")
+            .filter_map(|o| o.value.split_once('='))
+            .collect()
+    }
+}
+
+/// Options that make uWSGI listen: (name, protocol, TLS). No protocol: the
+/// `protocol`/`socket-protocol` option's, else uwsgi (core/socket.c
+/// `uwsgi_set_sockets_protocols`; `protocol = http` turning `socket =` into
+/// HTTP was observed with 2.0.31). `http`/`https` start uWSGI's HTTP router
+/// on the address (plugins/http), which forwards to the first socket (or to
+/// one on 127.0.0.1 with a random port that it adds, not listed here).
+const UWSGI_SOCKET_OPTIONS: &[(&str, Option<&str>, bool)] = &[
+    ("socket", None, false),
+    ("uwsgi-socket", Some("uwsgi"), false),
+    ("suwsgi-socket", Some("uwsgi"), true),
+    ("ssl-socket", Some("uwsgi"), true),
+    ("http-socket", Some("http"), false),
+    ("http11-socket", Some("http"), false),
+    ("https-socket", Some("http"), true),
+    ("fastcgi-socket", Some("fastcgi"), false),
+    ("fastcgi-nph-socket", Some("fastcgi"), false),
+    ("scgi-socket", Some("scgi"), false),
+    ("scgi-nph-socket", Some("scgi"), false),
+    ("raw-socket", Some("raw"), false),
+    ("puwsgi-socket", Some("puwsgi"), false),
+    ("http", Some("http"), false),
+    ("https", Some("http"), true),
+];
+
+/// Options uWSGI also reads from `UWSGI_<NAME>` variables (core/utils.c
+/// `parse_sys_envs`: `UWSGI_HTTP_SOCKET` is `http-socket`, read before the
+/// command line; `UWSGI_INI` loads a file, observed with 2.0.31). lint502
+/// looks up the ones it uses.
+const UWSGI_ENV_OPTIONS: &[&str] = &[
+    "ini",
+    "shared-socket",
+    "socket",
+    "uwsgi-socket",
+    "http-socket",
+    "https-socket",
+    "fastcgi-socket",
+    "scgi-socket",
+    "http",
+    "https",
+    "protocol",
+    "socket-protocol",
+    "processes",
+    "workers",
+    "harakiri",
+    "chdir",
+    "module",
+    "wsgi-file",
+    "callable",
+    "buffer-size",
+    "socket-timeout",
+];
+
+/// Nested configuration files followed at most this deep (`ini = other.ini`).
+const UWSGI_MAX_DEPTH: usize = 8;
+
+/// The protocol a `protocol = NAME` gives default sockets.
+fn uwsgi_protocol(name: &str) -> &'static str {
+    match name.trim() {
+        "uwsgi" | "suwsgi" => "uwsgi",
+        "http" | "http11" | "https" => "http",
+        "fastcgi" | "fastcgi-nph" => "fastcgi",
+        "scgi" | "scgi-nph" => "scgi",
+        "raw" => "raw",
+        "puwsgi" => "puwsgi",
+        _ => "unknown",
+    }
+}
+
+/// One option while uWSGI collects them.
+struct UwsgiRaw {
+    name: String,
+    value: String,
+    span: Span,
+    origin: String,
+    /// Read from a file: magic `%X` variables apply.
+    file: bool,
+    known: bool,
+    why: Vec<(String, Span)>,
+}
+
+struct UwsgiReader<'a> {
+    inis: UwsgiIniLookup<'a>,
+    raw: Vec<UwsgiRaw>,
+    files: Vec<FileId>,
+    unread: Vec<(String, Span)>,
+}
+
+impl UwsgiReader<'_> {
+    /// Add an option; options that load configuration at once
+    /// (`UWSGI_OPT_IMMEDIATE`: `ini`, `include`, `yaml`…) add the file's
+    /// options right after it.
+    fn push(&mut self, raw: UwsgiRaw, depth: usize) {
+        let (name, value, span) = (raw.name.clone(), raw.value.clone(), raw.span);
+        self.raw.push(raw);
+        match name.as_str() {
+            "ini" => self.load_ini(&value, span, depth),
+            "include" | "inherit" | "config" => self.load_file(&value, span, depth),
+            "xmlconfig" | "xml" | "yaml" | "yml" | "json" | "js" => self.unread.push((
+                format!("uwsgi reads {value} ({name}), which lint502 does not read: its sockets are unknown"),
+                span,
+            )),
+            _ => {}
+        }
+    }
+
+    /// A configuration file by its extension (core/uwsgi.c `uwsgi_opt_load`).
+    fn load_file(&mut self, path: &str, span: Span, depth: usize) {
+        let (file, _) = uwsgi_split_section(path);
+        if file.ends_with(".ini") {
+            self.load_ini(path, span, depth);
+        } else if [".xml", ".yaml", ".yml", ".json", ".js"]
+            .iter()
+            .any(|e| file.ends_with(e))
+        {
+            self.unread.push((
+                format!("uwsgi reads {path}, which lint502 does not read (ini files only): its sockets are unknown"),
+                span,
+            ));
+        }
+    }
+
+    /// `--ini FILE[:section]` (core/ini.c): the `[uwsgi]` section unless
+    /// another is named.
+    fn load_ini(&mut self, path: &str, span: Span, depth: usize) {
+        let (file, section) = uwsgi_split_section(path);
+        if let Some(sec) = section.filter(|s| *s != "uwsgi") {
+            self.unread.push((
+                format!("uwsgi reads section [{sec}] of {file}; lint502 reads [uwsgi] sections only: its sockets are unknown"),
+                span,
+            ));
+            return;
+        }
+        if depth >= UWSGI_MAX_DEPTH {
+            return;
+        }
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let found = if name.contains(['$', '%', '@']) {
+            None
+        } else {
+            (self.inis)(file)
+        };
+        let Some(ini) = found else {
+            self.unread.push((
+                format!("uwsgi reads {file}, which is not among the checked files: its sockets are unknown"),
+                span,
+            ));
+            return;
+        };
+        self.files.push(ini.file);
+        for (k, v, s) in ini.options {
+            let origin = if v.is_empty() {
+                format!("{k} in {}", ini.display)
+            } else {
+                format!("{k} = {v} in {}", ini.display)
+            };
+            self.push(
+                UwsgiRaw {
+                    name: k,
+                    value: v,
+                    span: s,
+                    origin,
+                    file: true,
+                    known: true,
+                    why: Vec::new(),
+                },
+                depth + 1,
+            );
+        }
+    }
+
+    /// uWSGI's expansion passes, then the listeners.
+    fn finish(mut self, env: EnvLookup) -> UwsgiConfig {
+        // Files: magic variables (core/utils.c `magic_sub`, at read time).
+        // All: `$(VAR)` from the environment, then `@(file)` (core/uwsgi.c
+        // `uwsgi_apply_config_pass`, in this order); a reference that does
+        // not resolve stays as written (observed: `$(UNSET)` reached bind).
+        for r in &mut self.raw {
+            if r.file {
+                let (text, known) = uwsgi_magic(&r.value);
+                r.value = text;
+                r.known &= known;
+            }
+            let mut why = Vec::new();
+            let (text, known) = uwsgi_references(&r.value, '$', &mut |name| {
+                env(name).map(|(v, s)| {
+                    why.push((format!("{name}={v} in the environment"), s));
+                    v
+                })
+            });
+            r.value = text;
+            r.known &= known;
+            let (text, known) = uwsgi_references(&r.value, '@', &mut |_| None);
+            r.value = text;
+            r.known &= known;
+            r.why.extend(why);
+        }
+        // `%(name)`: the first option of that name (core/config.c
+        // `uwsgi_manage_placeholder`), defined anywhere, even later
+        // (observed); any option that is not one of uWSGI's is a placeholder.
+        for i in 0..self.raw.len() {
+            let mut why = Vec::new();
+            let (text, known) = self.placeholders(&self.raw[i].value, 0, &mut why);
+            let r = &mut self.raw[i];
+            r.value = text;
+            r.known &= known;
+            r.why.extend(why);
+        }
+        let options: Vec<UwsgiOption> = self
+            .raw
+            .into_iter()
+            .map(|r| UwsgiOption {
+                name: r.name,
+                value: r.value,
+                known: r.known,
+                span: r.span,
+                origin: r.origin,
+                expanded: r.why,
+            })
+            .collect();
+        let mut listeners = uwsgi_listeners(&options);
+        for (why, span) in &self.unread {
+            listeners.push(UwsgiListener {
+                listener: Listener {
+                    address: "unknown".into(),
+                    decided_by: vec![(why.clone(), *span)],
+                    default: false,
+                },
+                protocol: "unknown",
+                tls: false,
+                known: false,
+            });
+        }
+        UwsgiConfig {
+            options,
+            listeners,
+            files: self.files,
+            unread: self.unread,
+        }
+    }
+
+    /// `text` with `%(name)` replaced by the first option `name`'s value,
+    /// itself expanded (uWSGI scans a substituted value again).
+    fn placeholders(&self, text: &str, depth: usize, why: &mut Vec<(String, Span)>) -> (String, bool) {
+        let mut hit_known = true;
+        let (out, known) = uwsgi_references(text, '%', &mut |name| {
+            // `%(a b + 1)`: concatenation and arithmetic; not evaluated.
+            if name.contains(' ') || depth >= UWSGI_MAX_DEPTH {
+                return None;
+            }
+            let r = self.raw.iter().find(|r| r.name == name)?;
+            let (v, k) = self.placeholders(&r.value, depth + 1, why);
+            hit_known &= k && r.known;
+            why.push((format!("%({name}) is `{v}` ({})", r.origin), r.span));
+            Some(v)
+        });
+        (out, known && hit_known)
+    }
+}
+
+/// `FILE:section` (core/ini.c: the last `:`, when a section follows).
+fn uwsgi_split_section(path: &str) -> (&str, Option<&str>) {
+    match path.rsplit_once(':') {
+        Some((file, sec)) if !sec.is_empty() && !sec.contains('/') && !file.is_empty() => (file, Some(sec)),
+        _ => (path, None),
+    }
+}
+
+/// uWSGI's magic variables in a file's text (core/utils.c `magic_sub`):
+/// `%%` is `%`, `%(` stays for the placeholder pass, and any other `%X` is a
+/// value of the server (`%d` the file's folder, `%n` its name, `%k` the CPU
+/// count, `%h` the host name…) or nothing: not known here.
+fn uwsgi_magic(value: &str) -> (String, bool) {
+    let mut out = String::with_capacity(value.len());
+    let mut known = true;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('%') => {
+                chars.next();
+                out.push('%');
+            }
+            Some('(') | None => out.push('%'),
+            Some(x) => {
+                chars.next();
+                out.push('%');
+                out.push(x);
+                known = false;
+            }
+        }
+    }
+    (out, known)
+}
+
+/// Replace `S(name)` references (`S` is `$`, `@` or `%`; nested parentheses
+/// count, as in `uwsgi_apply_config_pass`) with what `resolve` gives; a
+/// reference it does not resolve stays as written and makes the text unknown.
+fn uwsgi_references(text: &str, symbol: char, resolve: &mut dyn FnMut(&str) -> Option<String>) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut known = true;
+    let mut rest = text;
+    let open: String = [symbol, '('].iter().collect();
+    while let Some(at) = rest.find(open.as_str()) {
+        out.push_str(&rest[..at]);
+        let inner_start = at + 2;
+        let mut depth = 0usize;
+        let mut close = None;
+        for (i, c) in rest[inner_start..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    close = Some(inner_start + i);
+                    break;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        let Some(close) = close else {
+            out.push_str(&rest[at..]);
+            return (out, known);
+        };
+        match resolve(&rest[inner_start..close]) {
+            Some(v) => out.push_str(&v),
+            None => {
+                out.push_str(&rest[at..=close]);
+                known = false;
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    (out, known)
+}
+
+/// Whether a word still holds a shell variable no launcher set (`$PORT`).
+fn has_shell_variable(text: &str) -> bool {
+    text.match_indices('$')
+        .any(|(i, _)| text[i + 1..].starts_with(|c: char| c == '{' || c == '_' || c.is_ascii_alphanumeric()))
+}
+
+/// A socket option's value as a lint502 address (core/socket.c
+/// `uwsgi_new_socket`, `uwsgi_bind_sockets`): `=N` is shared socket N, `fd://N`
+/// a file descriptor, a value without `:` a unix socket (`@name` abstract),
+/// else TCP `host:port` with the port read as C's `atoi` does (digits up to
+/// the first other character: `:8000 # web` binds 8000, observed), `:port`
+/// for all IPv4 interfaces. Port 0, `*` (auto-IP) and open expansions are
+/// not known.
+fn uwsgi_address(
+    value: &str,
+    known: bool,
+    shared: &[(String, bool)],
+    why: &mut Vec<(String, Span)>,
+    span: Span,
+) -> (String, bool) {
+    let v = value.trim_start();
+    if let Some(n) = v.strip_prefix('=') {
+        let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+        let k: usize = digits.parse().unwrap_or(0);
+        return match shared.get(k) {
+            Some((addr, ok)) => {
+                why.push((format!("={k} is shared-socket {k}, {addr}"), span));
+                (addr.clone(), *ok && known)
+            }
+            None => (v.to_owned(), false),
+        };
+    }
+    if let Some(fd) = v.strip_prefix("fd://") {
+        return (format!("fd://{fd}"), known);
+    }
+    let Some(colon) = v.rfind(':') else {
+        return (format!("unix:{v}"), known && !v.is_empty());
+    };
+    let (host, port_text) = (&v[..colon], &v[colon + 1..]);
+    let digits: String = port_text
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if !known || host.contains('*') || digits.parse::<u32>().unwrap_or(0) == 0 {
+        return (v.to_owned(), false);
+    }
+    if digits.len() != port_text.len() {
+        why.push((
+            format!(
+                "uWSGI reads the port as {digits} and ignores `{}`",
+                &port_text[digits.len()..]
+            ),
+            span,
+        ));
+    }
+    (format!("{host}:{digits}"), true)
+}
+
+/// The sockets of a configuration, in order.
+fn uwsgi_listeners(options: &[UwsgiOption]) -> Vec<UwsgiListener> {
+    let default_protocol = options
+        .iter()
+        .rev()
+        .find(|o| o.name == "protocol" || o.name == "socket-protocol");
+    let mut shared: Vec<(String, bool)> = Vec::new();
+    let mut out = Vec::new();
+    for o in options {
+        if o.name == "shared-socket" || o.name == "undeferred-shared-socket" {
+            let (addr, known) = uwsgi_address(&o.value, o.known, &[], &mut Vec::new(), o.span);
+            shared.push((addr, known));
+            continue;
+        }
+        let Some(&(_, protocol, tls)) = UWSGI_SOCKET_OPTIONS.iter().find(|(n, ..)| *n == o.name) else {
+            continue;
+        };
+        let mut decided_by = vec![(o.origin.clone(), o.span)];
+        decided_by.extend(o.expanded.iter().cloned());
+        let protocol = match (protocol, default_protocol) {
+            (Some(p), _) => p,
+            (None, Some(d)) => {
+                let p = if d.known { uwsgi_protocol(&d.value) } else { "unknown" };
+                decided_by.push((format!("{}: `socket` speaks {p}", d.origin), d.span));
+                p
+            }
+            (None, None) => "uwsgi",
+        };
+        // `addr,cert,key[,ciphers[,ca]]` (core/uwsgi.c `uwsgi_opt_add_ssl_socket`,
+        // plugins/http/https.c `uwsgi_opt_https`).
+        let value = if tls {
+            o.value.split(',').next().unwrap_or_default()
+        } else {
+            o.value.as_str()
+        };
+        let (address, known) = uwsgi_address(value, o.known, &shared, &mut decided_by, o.span);
+        if o.name == "http" || o.name == "https" {
+            decided_by.push((
+                format!(
+                    "`{}` starts uWSGI's HTTP router here, which forwards to the workers",
+                    o.name
+                ),
+                o.span,
+            ));
+        }
+        out.push(UwsgiListener {
+            listener: Listener {
+                address,
+                decided_by,
+                default: false,
+            },
+            protocol,
+            tls,
+            known,
+        });
+    }
+    out
+}
+
+/// How uWSGI started by `cmd` is configured: `UWSGI_*` variables (`env`,
+/// and the command's own `VAR=value`), the command line in order with each
+/// `--ini` file read where it is named, then the ini files named as
+/// arguments (`uwsgi uwsgi.ini`), each looked up with `inis`. Shell
+/// variables in the command line expand from the environment of the shell;
+/// uWSGI's `$(VAR)` from the server's environment.
+pub fn uwsgi_config(cmd: &ServerCommand, env: EnvLookup, inis: UwsgiIniLookup) -> UwsgiConfig {
+    let server_env = |name: &str| {
+        cmd.env_var(name)
+            .map(|e| (e.value.text.clone(), e.value.span))
+            .or_else(|| env(name))
+    };
+    let shell_env = |name: &str| {
+        cmd.env
+            .iter()
+            .rev()
+            .find(|e| e.origin == EnvOrigin::Inherited && e.name.text == name)
+            .map(|e| (e.value.text.clone(), e.value.span))
+            .or_else(|| env(name))
+    };
+    let mut r = UwsgiReader {
+        inis,
+        raw: Vec::new(),
+        files: Vec::new(),
+        unread: Vec::new(),
+    };
+    for name in UWSGI_ENV_OPTIONS {
+        let var = format!("UWSGI_{}", name.to_ascii_uppercase().replace('-', "_"));
+        if let Some((v, span)) = server_env(&var) {
+            let origin = format!("{var}={v} in the environment");
+            r.push(
+                UwsgiRaw {
+                    name: (*name).to_owned(),
+                    value: v,
+                    span,
+                    origin,
+                    file: false,
+                    known: true,
+                    why: Vec::new(),
+                },
+                0,
+            );
+        }
+    }
+    for o in &cmd.args.options {
+        let name = o.name.trim_start_matches('-').to_owned();
+        // In a cluster (`-Ms x`) the option's word is its letter alone.
+        let written = if o.word.text.starts_with('-') {
+            o.word.text.clone()
+        } else {
+            format!("-{}", o.word.text)
+        };
+        let raw = match &o.value {
+            Some(w) => {
+                let (text, why) = expand(w, &shell_env);
+                UwsgiRaw {
+                    name,
+                    known: !has_shell_variable(&text),
+                    value: text,
+                    span: w.span,
+                    origin: format!("{written} {} on the command line", w.text),
+                    file: false,
+                    why,
+                }
+            }
+            None => UwsgiRaw {
+                name,
+                value: String::new(),
+                span: o.word.span,
+                origin: format!("{written} on the command line"),
+                file: false,
+                known: true,
+                why: Vec::new(),
+            },
+        };
+        r.push(raw, 0);
+    }
+    // Arguments: configuration files by extension, after every option
+    // (observed: `uwsgi a.ini --socket X` binds X first).
+    for p in &cmd.args.positionals {
+        if !p.text.starts_with('[') {
+            let (text, _) = expand(p, &shell_env);
+            r.load_file(&text, p.span, 0);
+        }
+    }
+    r.finish(&server_env)
+}
+
+/// The configuration of a uWSGI ini file that no launcher in the repository
+/// uses (`uwsgi --ini FILE` started elsewhere, or an Emperor vassal): its own
+/// options, without an environment.
+pub fn uwsgi_ini_config(ini: &UwsgiIni, inis: UwsgiIniLookup) -> UwsgiConfig {
+    let mut r = UwsgiReader {
+        inis,
+        raw: Vec::new(),
+        files: Vec::new(),
+        unread: Vec::new(),
+    };
+    r.files.push(ini.file);
+    for (k, v, s) in &ini.options {
+        let origin = if v.is_empty() {
+            format!("{k} in {}", ini.display)
+        } else {
+            format!("{k} = {v} in {}", ini.display)
+        };
+        r.push(
+            UwsgiRaw {
+                name: k.clone(),
+                value: v.clone(),
+                span: *s,
+                origin,
+                file: true,
+                known: true,
+                why: Vec::new(),
+            },
+            1,
+        );
+    }
+    r.finish(&|_| None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3344,6 +4355,7 @@ mod tests {
             Runserver,
             Node,
             PythonScript,
+            Uwsgi,
         ]
         .into_iter()
         .map(default_bind)
@@ -3358,6 +4370,7 @@ mod tests {
                 Some("0.0.0.0:8080"),
                 Some("127.0.0.1:5000"),
                 Some("127.0.0.1:8000"),
+                None,
                 None,
                 None
             ]
@@ -3464,5 +4477,337 @@ mod tests {
             }
         );
         assert_eq!(parse_endpoint("::1"), Endpoint::Other("::1".into()));
+    }
+
+    // --- uWSGI -------------------------------------------------------------
+
+    const INI: FileId = FileId(4);
+
+    /// An ini file from `(key, value)` pairs, spans at made-up offsets.
+    fn ini(display: &str, options: &[(&str, &str)]) -> UwsgiIni {
+        UwsgiIni {
+            file: INI,
+            display: display.into(),
+            options: options
+                .iter()
+                .enumerate()
+                .map(|(i, (k, v))| ((*k).into(), (*v).into(), Span::new(INI, i * 10, i * 10 + v.len())))
+                .collect(),
+        }
+    }
+
+    /// (address, protocol, known) of each listener.
+    fn sockets(cfg: &UwsgiConfig) -> Vec<(String, &'static str, bool)> {
+        cfg.listeners
+            .iter()
+            .map(|u| (u.listener.address.clone(), u.protocol, u.known))
+            .collect()
+    }
+
+    fn l(a: &str, p: &'static str, k: bool) -> (String, &'static str, bool) {
+        (a.to_owned(), p, k)
+    }
+
+    #[test]
+    fn uwsgi_table_is_the_whole_2_0_31_build() {
+        let t = uwsgi_table();
+        let names: Vec<&str> = t
+            .iter()
+            .flat_map(|s| s.names.iter().copied())
+            .filter(|n| n.starts_with("--"))
+            .collect();
+        // `uwsgi --help` of the pip build lists 943 long options.
+        assert_eq!(names.len(), 943);
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len(), "a name is listed twice");
+        let arity = |n: &str| t.iter().find(|s| s.names.contains(&n)).map(|s| s.arity);
+        assert_eq!(arity("--master"), Some(Arity::Flag));
+        assert_eq!(arity("--http-socket"), Some(Arity::Value));
+        assert_eq!(arity("--chmod-socket"), Some(Arity::Optional));
+        assert_eq!(arity("--vacuum"), Some(Arity::Flag));
+        // Short options map to the first option declaring them.
+        assert_eq!(lookup_short(t, "-s").map(OptSpec::canonical), Some("--socket"));
+        assert_eq!(lookup_short(t, "-p").map(OptSpec::canonical), Some("--processes"));
+        assert_eq!(lookup_short(t, "-w").map(OptSpec::canonical), Some("--module"));
+    }
+
+    #[test]
+    fn uwsgi_getopt_values_and_optional_arguments() {
+        // A required value is taken even when it starts with `-`; an optional
+        // one only when attached.
+        let c = cmd("uwsgi --chmod-socket 664 --logto -x -C660 --socket=:1");
+        let opts: Vec<(String, Option<String>)> = c
+            .args
+            .options
+            .iter()
+            .map(|o| (o.name.clone(), o.value.as_ref().map(|w| w.text.clone())))
+            .collect();
+        assert_eq!(
+            opts,
+            [
+                ("--chmod-socket".to_owned(), None),
+                ("--logto".to_owned(), Some("-x".to_owned())),
+                ("--chmod-socket".to_owned(), Some("660".to_owned())),
+                ("--socket".to_owned(), Some(":1".to_owned())),
+            ]
+        );
+        assert_eq!(c.args.positionals[0].text, "664");
+        assert!(c.args.problems.is_empty(), "{:?}", c.args.problems);
+        let c = cmd("uwsgi --master=1 --bogus x");
+        let msgs: Vec<&str> = c.args.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "uwsgi option `--master` takes no value: `1` makes it stop",
+                "uwsgi has no option `--bogus` and stops with a usage error"
+            ]
+        );
+    }
+
+    #[test]
+    fn uwsgi_options_accumulate_in_uwsgi_order() {
+        // Observed with 2.0.31 (`uwsgi socket N bound to …` order): UWSGI_*
+        // variables first, then the command line with `--ini` read in place,
+        // then argument files.
+        let a = ini(
+            "deploy/a.ini",
+            &[("socket", "127.0.0.1:18501"), ("harakiri", "20"), ("harakiri", "40")],
+        );
+        let lookup = |p: &str| p.ends_with("a.ini").then(|| a.clone());
+        let env = |n: &str| (n == "UWSGI_SOCKET").then(|| ("127.0.0.1:18509".to_owned(), Span::new(F, 0, 1)));
+        let c = cmd("uwsgi a.ini --socket 127.0.0.1:18502 -t 10 --http-socket :18510");
+        let cfg = uwsgi_config(&c, &env, &lookup);
+        assert_eq!(
+            sockets(&cfg),
+            [
+                l("127.0.0.1:18509", "uwsgi", true),
+                l("127.0.0.1:18502", "uwsgi", true),
+                l(":18510", "http", true),
+                l("127.0.0.1:18501", "uwsgi", true),
+            ]
+        );
+        assert_eq!(cfg.files, [INI]);
+        // The positional ini comes after the options: its `harakiri` wins.
+        assert_eq!(cfg.harakiri().map(|o| o.value.as_str()), Some("40"));
+        assert_eq!(
+            cfg.listeners[3].listener.decided_by[0].0,
+            "socket = 127.0.0.1:18501 in deploy/a.ini"
+        );
+        let c = cmd("uwsgi --ini /etc/uwsgi/a.ini -t 10");
+        let cfg = uwsgi_config(&c, &no_env, &lookup);
+        assert_eq!(cfg.harakiri().map(|o| o.value.as_str()), Some("10"));
+        // Not in the repository: one unknown listener.
+        let cfg = uwsgi_config(&cmd("uwsgi --ini b.ini:prod --yaml c.yml"), &no_env, &lookup);
+        assert_eq!(
+            sockets(&cfg),
+            [l("unknown", "unknown", false), l("unknown", "unknown", false)]
+        );
+        assert!(cfg.unread[0].0.contains("section [prod]"), "{:?}", cfg.unread);
+    }
+
+    #[test]
+    fn uwsgi_expansions() {
+        let i = ini(
+            "uwsgi.ini",
+            &[
+                ("socket", "%(base):%(port)"),
+                ("base", "127.0.0.1"),
+                ("port", "18504"),
+                ("http-socket", "127.0.0.1:$(UWV_PORT)"),
+                ("fastcgi-socket", "%d/app.sock"),
+                ("scgi-socket", "/run/100%%.sock"),
+                ("socket", "127.0.0.1:18506 # a comment"),
+                ("http_socket", "127.0.0.1:18507"),
+                ("raw-socket", "@(file)"),
+                ("puwsgi-socket", "%(nothing):1"),
+            ],
+        );
+        let cfg = uwsgi_ini_config(&i, &|_| None);
+        assert_eq!(
+            sockets(&cfg),
+            [
+                l("127.0.0.1:18504", "uwsgi", true),
+                l("127.0.0.1:$(UWV_PORT)", "http", false),
+                l("unix:%d/app.sock", "fastcgi", false),
+                l("unix:/run/100%.sock", "scgi", true),
+                l("127.0.0.1:18506", "uwsgi", true),
+                l("unix:@(file)", "raw", false),
+                l("%(nothing):1", "puwsgi", false),
+            ]
+        );
+        let why: Vec<&str> = cfg.listeners[0]
+            .listener
+            .decided_by
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect();
+        assert_eq!(
+            why,
+            [
+                "socket = %(base):%(port) in uwsgi.ini",
+                "%(base) is `127.0.0.1` (base = 127.0.0.1 in uwsgi.ini)",
+                "%(port) is `18504` (port = 18504 in uwsgi.ini)"
+            ]
+        );
+        assert_eq!(
+            cfg.listeners[4].listener.decided_by[1].0,
+            "uWSGI reads the port as 18506 and ignores ` # a comment`"
+        );
+        // With the variable set (the launcher's environment).
+        let c = cmd("uwsgi --ini uwsgi.ini");
+        let env = |n: &str| (n == "UWV_PORT").then(|| ("18505".to_owned(), Span::new(F, 0, 1)));
+        let cfg = uwsgi_config(&c, &env, &|_| Some(i.clone()));
+        assert_eq!(cfg.listeners[1].listener.address, "127.0.0.1:18505");
+        assert!(cfg.listeners[1].known);
+        // A placeholder that refers to itself stops.
+        let loop_ini = ini("x.ini", &[("a", "%(a)"), ("socket", "%(a)")]);
+        let cfg = uwsgi_ini_config(&loop_ini, &|_| None);
+        assert!(!cfg.listeners[0].known);
+    }
+
+    #[test]
+    fn uwsgi_protocols_shared_sockets_and_tls() {
+        // Observed with 2.0.31: `protocol = http` makes `socket` speak HTTP
+        // (curl got 200), not `uwsgi-socket`; `=0` maps to shared socket 0.
+        let i = ini(
+            "g.ini",
+            &[
+                ("socket", "127.0.0.1:18530"),
+                ("uwsgi-socket", "127.0.0.1:18532"),
+                ("protocol", "http"),
+                ("shared-socket", "127.0.0.1:18533"),
+                ("http-socket", "=0"),
+                ("https-socket", "0.0.0.0:8443,c.pem,k.pem"),
+                ("https", ":443,c.pem,k.pem"),
+                ("http", "=3"),
+                ("socket", "fd://3"),
+                ("socket", "127.0.0.1:0"),
+                ("socket", "192.168.*:3031"),
+            ],
+        );
+        let cfg = uwsgi_ini_config(&i, &|_| None);
+        assert_eq!(
+            sockets(&cfg),
+            [
+                l("127.0.0.1:18530", "http", true),
+                l("127.0.0.1:18532", "uwsgi", true),
+                l("127.0.0.1:18533", "http", true),
+                l("0.0.0.0:8443", "http", true),
+                l(":443", "http", true),
+                l("=3", "http", false),
+                l("fd://3", "http", true),
+                l("127.0.0.1:0", "http", false),
+                l("192.168.*:3031", "http", false),
+            ]
+        );
+        let tls: Vec<bool> = cfg.listeners.iter().map(|u| u.tls).collect();
+        assert_eq!(tls, [false, false, false, true, true, false, false, false, false]);
+        assert_eq!(cfg.processes(), None);
+        // No socket at all: uWSGI stops (observed), nothing listens.
+        let cfg = uwsgi_ini_config(&ini("e.ini", &[("wsgi-file", "app.py"), ("master", "")]), &|_| None);
+        assert!(cfg.listeners.is_empty());
+        let cfg = uwsgi_ini_config(
+            &ini("f.ini", &[("env", "A=1"), ("env", "B=x=y"), ("env", "C")]),
+            &|_| None,
+        );
+        assert_eq!(cfg.app_env(), [("A", "1"), ("B", "x=y")]);
+    }
+
+    #[test]
+    fn uwsgi_nested_ini_files() {
+        let inner = UwsgiIni {
+            file: FileId(5),
+            ..ini("common.ini", &[("socket", "/run/app.sock"), ("ini", "outer.ini")])
+        };
+        let outer = ini("outer.ini", &[("ini", "%d/common.ini"), ("processes", "4")]);
+        let lookup = |p: &str| {
+            if p.ends_with("common.ini") {
+                Some(inner.clone())
+            } else {
+                Some(outer.clone())
+            }
+        };
+        let cfg = uwsgi_ini_config(&outer, &lookup);
+        // Loops stop at the depth limit; the socket is read once per level.
+        assert!(cfg.files.len() <= UWSGI_MAX_DEPTH + 1);
+        assert_eq!(cfg.listeners[0].listener.address, "unix:/run/app.sock");
+        assert_eq!(cfg.processes().map(|o| o.value.as_str()), Some("4"));
+    }
+
+    /// Random command lines and ini files: reading a uWSGI configuration
+    /// never panics, and spans stay inside their text.
+    #[test]
+    fn uwsgi_random_configurations_never_panic() {
+        const ALPHABET: &[&str] = &[
+            " ",
+            "uwsgi ",
+            "-s",
+            "-M",
+            "-Ms",
+            "--socket",
+            "--http",
+            "=",
+            ":",
+            "--ini ",
+            "a.ini",
+            "x.ini:s",
+            "$(",
+            "%(",
+            "@(",
+            ")",
+            "%",
+            "%d",
+            "$P",
+            "=0",
+            ",",
+            "fd://",
+            "*",
+            "0",
+            "3031",
+            "/run/a.sock",
+            "'",
+            "\"",
+            "-",
+            "é",
+            "--shared-socket ",
+            "--protocol ",
+        ];
+        for (round, text) in crate::text::random_texts(0x5757, 3_000, 32, ALPHABET).enumerate() {
+            let b = base(&text);
+            let Ok(Some(c)) = parse_command_line(&text, b) else {
+                continue;
+            };
+            let opts: Vec<(String, String)> = text.split(' ').map(|w| ("socket".to_owned(), w.to_owned())).collect();
+            let i = UwsgiIni {
+                file: INI,
+                display: "r.ini".into(),
+                options: opts
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone(), Span::new(INI, 0, 0)))
+                    .collect(),
+            };
+            let names = ["socket", "ini", "protocol", "shared-socket", "http", "base"];
+            let mixed = UwsgiIni {
+                options: i
+                    .options
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (_, v, s))| (names[(k + round) % names.len()].to_owned(), v.clone(), *s))
+                    .collect(),
+                ..i.clone()
+            };
+            let lookup = |_: &str| Some(mixed.clone());
+            let cfg = uwsgi_config(&c, &no_env, &lookup);
+            for u in &cfg.listeners {
+                for (_, s) in &u.listener.decided_by {
+                    if s.file == F {
+                        assert!(s.end as usize <= 10 + text.len(), "{text:?}");
+                    }
+                }
+            }
+            let _ = uwsgi_ini_config(&i, &lookup);
+        }
     }
 }

@@ -20,6 +20,11 @@
 //!   `inline_comment_prefixes=(';', '#')`, `strict=False`) over Python's
 //!   `configparser`, and `supervisor/datatypes.py`
 //!   (`dict_of_key_value_pairs` for `environment=`).
+//! - uWSGI ini files: uWSGI 2.0's `core/ini.c` (`uwsgi_ini_config`: lines
+//!   split at LF, blanks stripped, `[name]` sections, `;`/`#` comment lines,
+//!   the first `=` splits key and value, no inline comments, repeated keys
+//!   all kept). The file does not start a process itself: it configures the
+//!   `uwsgi` that a launcher runs with `--ini` (`parse::command`).
 //!
 //! Spans are byte offsets into the file and cover the text as written
 //! (quotes included when they enclose the value alone). When a format
@@ -61,6 +66,8 @@ pub enum LaunchSource {
     Compose,
     Supervisor,
     Shell,
+    /// A uWSGI ini file: the options of its `[uwsgi]` section, in `extra`.
+    Uwsgi,
 }
 
 impl LaunchSource {
@@ -72,6 +79,7 @@ impl LaunchSource {
             LaunchSource::Compose => "compose",
             LaunchSource::Supervisor => "supervisor",
             LaunchSource::Shell => "shell",
+            LaunchSource::Uwsgi => "uwsgi",
         }
     }
 }
@@ -86,8 +94,8 @@ pub struct Launch {
     pub source: LaunchSource,
     /// Process type (Procfile), compose service name, supervisor program
     /// name, final stage name (Dockerfile `FROM … AS name`). systemd units
-    /// are named after their file, which the text does not say: see
-    /// [`parse_path`].
+    /// and uWSGI ini files are named after their file, which the text does
+    /// not say: see [`parse_path`].
     pub name: Option<Spanned<String>>,
     /// The command as written, with its span (shell form), or the exec-form
     /// array joined with spaces (its span covers the arrays); then `argv`
@@ -99,7 +107,8 @@ pub struct Launch {
     pub argv: Option<Vec<Spanned<String>>>,
     /// Where the command runs: systemd `WorkingDirectory=`, Dockerfile
     /// `WORKDIR` (relative ones joined), compose `working_dir`, supervisor
-    /// `directory=`, the last `cd` of a shell script before the command.
+    /// `directory=`, the last `cd` of a shell script before the command,
+    /// uWSGI `chdir` (as written).
     pub workdir: Option<Spanned<String>>,
     /// Environment the launcher sets, in order (later wins).
     pub env: Vec<(Spanned<String>, Spanned<Value>)>,
@@ -113,7 +122,10 @@ pub struct Launch {
     pub ports: Vec<Spanned<String>>,
     /// Other facts, keyed as the format spells them (see each parser), plus
     /// lint502's own lowercase keys: `exec_prefix` (systemd), `launched_by`
-    /// (shell scripts).
+    /// (shell scripts). A uWSGI ini keeps every option of its `[uwsgi]`
+    /// sections here, in order, repeated keys included (`socket` twice is two
+    /// sockets; for single-valued options such as `harakiri` the last wins,
+    /// so read them from the end).
     pub extra: Vec<(String, Spanned<Value>)>,
     /// The whole description: the Procfile line, the unit section, the
     /// final stage, the compose service, the program section, the command.
@@ -1513,6 +1525,123 @@ pub fn parse_supervisor(file: FileId, text: &str) -> Result<Vec<Launch>, SyntaxE
         out.push(l);
     }
     Ok(out)
+}
+
+// ==================================================================== uWSGI
+
+/// uWSGI's blanks (`core/ini.c` `ini_lstrip`/`ini_rstrip`).
+fn is_uwsgi_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r')
+}
+
+/// The section a `[` line opens, as uWSGI derives it: the stripped line
+/// without its first character (`[`) and its last one, whatever that is
+/// (`[uwsgi]` is `uwsgi`, `[uwsgi] ;x` is `uwsgi] ;`).
+fn uwsgi_section_name(line: &str) -> &str {
+    let t = line.trim_matches(is_uwsgi_blank);
+    let inner = t.strip_prefix('[').unwrap_or(t);
+    match inner.char_indices().next_back() {
+        Some((i, _)) => &inner[..i],
+        None => "",
+    }
+}
+
+/// Whether an ini text has a `[uwsgi]` section (what `uwsgi --ini` reads).
+fn ini_has_uwsgi(head: &str) -> bool {
+    head.split('\n').any(|l| {
+        let t = l.trim_matches(is_uwsgi_blank);
+        t.starts_with('[') && uwsgi_section_name(t) == "uwsgi"
+    })
+}
+
+/// Read a uWSGI ini file as `uwsgi --ini FILE` does: the options of its
+/// `[uwsgi]` sections (all of them, in order; other sections are for other
+/// programs or for `--ini FILE:section`). One launch, with no command:
+/// - `extra`: every option, `(key, value)`, values as written (uWSGI's
+///   `%(name)`, `$(VAR)`, `@(file)` and magic `%d` expansions are left to
+///   `parse::command::uwsgi_config`, which knows the environment and the
+///   other options); a line without `=` is a key with an empty value;
+/// - `workdir`: the last `chdir`;
+/// - `env`: each `env = KEY=VALUE` (the application's environment; uWSGI sets
+///   it after reading its configuration, so `$(KEY)` in the file does not
+///   see it);
+/// - `span`: from the first `[uwsgi]` header to the last option in one
+///   (the start of the file when there is none).
+///
+/// uWSGI accepts every file (a file without `[uwsgi]` only makes it warn
+/// `Can't find section "uwsgi"`), so this never fails.
+pub fn parse_uwsgi_ini(file: FileId, text: &str) -> Result<Vec<Launch>, SyntaxError> {
+    let top = grammar(file, Rule::uwsgi_ini, text)?;
+    let mut l = Launch::new(LaunchSource::Uwsgi, Span::new(file, 0, 0));
+    let mut in_uwsgi = false;
+    let mut extent: Option<(usize, usize)> = None;
+    let mut grow = |start: usize, end: usize| {
+        extent = Some(match extent {
+            Some((s, e)) => (s.min(start), e.max(end)),
+            None => (start, end),
+        });
+    };
+    for line in top.into_inner().filter(|p| p.as_rule() == Rule::uwsgi_line) {
+        let Some(p) = line.into_inner().next() else { continue };
+        let (start, raw) = (p.as_span().start(), p.as_str());
+        match p.as_rule() {
+            Rule::uwsgi_section => {
+                in_uwsgi = uwsgi_section_name(raw) == "uwsgi";
+                if in_uwsgi {
+                    grow(start, start + raw.trim_end_matches(is_uwsgi_blank).len());
+                }
+            }
+            Rule::uwsgi_entry if in_uwsgi => {
+                let (key_part, value_part) = match raw.find('=') {
+                    Some(eq) => (&raw[..eq], Some((start + eq + 1, &raw[eq + 1..]))),
+                    None => (raw, None),
+                };
+                let key = key_part.trim_end_matches(is_uwsgi_blank);
+                if key.is_empty() {
+                    // `= x`: an option named "", which uWSGI ignores.
+                    continue;
+                }
+                let key_span = Span::new(file, start, start + key.len());
+                let value = match value_part {
+                    Some((at, v)) => trim_uwsgi(file, v, at),
+                    None => Spanned::new(
+                        String::new(),
+                        Span::new(file, key_span.end as usize, key_span.end as usize),
+                    ),
+                };
+                grow(start, (value.span.end as usize).max(key_span.end as usize));
+                if key == "chdir" {
+                    l.workdir = Some(value.clone());
+                }
+                if key == "env"
+                    && let Some(eq) = value.value.find('=')
+                {
+                    let at = value.span.start as usize;
+                    l.env.push((
+                        Spanned::new(value.value[..eq].to_owned(), Span::new(file, at, at + eq)),
+                        Spanned::new(
+                            Value::Str(value.value[eq + 1..].to_owned()),
+                            Span::new(file, at + eq + 1, value.span.end as usize),
+                        ),
+                    ));
+                }
+                l.extra
+                    .push((key.to_owned(), Spanned::new(Value::Str(value.value), value.span)));
+            }
+            _ => {}
+        }
+    }
+    if let Some((s, e)) = extent {
+        l.span = Span::new(file, s, e);
+    }
+    Ok(vec![l])
+}
+
+/// `s` (at byte `base`) without uWSGI's blanks at either end, with its span.
+fn trim_uwsgi(file: FileId, s: &str, base: usize) -> Spanned<String> {
+    let lead = s.len() - s.trim_start_matches(is_uwsgi_blank).len();
+    let t = s.trim_matches(is_uwsgi_blank);
+    Spanned::new(t.to_owned(), Span::new(file, base + lead, base + lead + t.len()))
 }
 
 // ==================================================================== Dockerfile
@@ -3717,6 +3846,9 @@ fn unit_has_section(head: &str) -> bool {
 /// - `supervisord.conf`, `*.conf`/`*.ini` under a `supervisor`,
 ///   `supervisord` or `supervisor.d` folder, and any `*.conf`/`*.ini` with a
 ///   `[program:…]` section;
+/// - uWSGI: `uwsgi.ini`, and any other `*.ini` with a `[uwsgi]` section
+///   (`app.ini`, `wsgi.ini`, a PasteDeploy `production.ini`), unless the
+///   supervisor rules above take it;
 /// - `*.sh`/`*.bash` or scripts with an `sh`/`bash`/`dash`/`ash`/`zsh`
 ///   shebang that run a server-like program ([`SERVER_PROGRAMS`]) or
 ///   `exec "$@"`.
@@ -3759,14 +3891,14 @@ pub fn kind_of(path: &Path, head: &str) -> Option<LaunchSource> {
     {
         return Some(LaunchSource::Systemd);
     }
-    if lower == "supervisord.conf"
-        || (matches!(ext, "conf" | "ini")
-            && (dirs
-                .iter()
-                .any(|d| matches!(d.as_str(), "supervisor" | "supervisord" | "supervisor.d"))
-                || ini_has_program(head)))
-    {
+    let supervisor_dir = dirs
+        .iter()
+        .any(|d| matches!(d.as_str(), "supervisor" | "supervisord" | "supervisor.d"));
+    if lower == "supervisord.conf" || (matches!(ext, "conf" | "ini") && (supervisor_dir || ini_has_program(head))) {
         return Some(LaunchSource::Supervisor);
+    }
+    if ext == "ini" && (lower == "uwsgi.ini" || ini_has_uwsgi(head)) {
+        return Some(LaunchSource::Uwsgi);
     }
     let shebang = head
         .lines()
@@ -3792,8 +3924,9 @@ pub fn kind_of(path: &Path, head: &str) -> Option<LaunchSource> {
 
 /// Read `text` as the launch file `path` is ([`kind_of`]); None when it is
 /// not one. systemd launches are named after the unit file (`gunicorn` for
-/// `gunicorn.service`, `app` for `app.service.d/override.conf`), with an
-/// empty span at the start of the file.
+/// `gunicorn.service`, `app` for `app.service.d/override.conf`), and uWSGI
+/// ini files after the file (`uwsgi.ini`), with an empty span at the start
+/// of the file.
 pub fn parse_path(file: FileId, path: &Path, text: &str) -> Option<Result<Vec<Launch>, SyntaxError>> {
     let kind = kind_of(path, text)?;
     Some(match kind {
@@ -3802,6 +3935,16 @@ pub fn parse_path(file: FileId, path: &Path, text: &str) -> Option<Result<Vec<La
         LaunchSource::Compose => parse_compose(file, text),
         LaunchSource::Supervisor => parse_supervisor(file, text),
         LaunchSource::Shell => parse_shell(file, text),
+        LaunchSource::Uwsgi => parse_uwsgi_ini(file, text).map(|mut launches| {
+            let name = path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            for l in &mut launches {
+                l.name = Some(Spanned::new(name.clone(), Span::new(file, 0, 0)));
+            }
+            launches
+        }),
         LaunchSource::Systemd => parse_systemd(file, text).map(|mut launches| {
             let unit = path
                 .parent()
@@ -4072,6 +4215,104 @@ mod tests {
                 Err(e) => {
                     assert!(!e.message.starts_with("internal"), "{text:?}: {}", e.message);
                     assert!(text.get(e.span.range()).is_some(), "{text:?}: {e:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn grammar_reads_uwsgi_lines() {
+        parses_to! {
+            parser: LaunchGrammar,
+            input: "  socket = :3031 # x",
+            rule: Rule::uwsgi_line,
+            tokens: [uwsgi_line(0, 20, [uwsgi_entry(2, 20, [uwsgi_key(2, 9), uwsgi_value(10, 20)])])]
+        };
+        parses_to! {
+            parser: LaunchGrammar,
+            input: "master",
+            rule: Rule::uwsgi_line,
+            tokens: [uwsgi_line(0, 6, [uwsgi_entry(0, 6, [uwsgi_key(0, 6)])])]
+        };
+        parses_to! {
+            parser: LaunchGrammar,
+            input: "\t[uwsgi]\r",
+            rule: Rule::uwsgi_line,
+            tokens: [uwsgi_line(0, 9, [uwsgi_section(1, 9)])]
+        };
+    }
+
+    #[test]
+    fn uwsgi_ini_sections_comments_and_repeated_keys() {
+        let text = "; top\r\nsocket = :1\r\n[uwsgi]\r\nsocket = /run/a.sock\r\n# c\r\nmaster\r\n[app:main]\nsocket = :2\n[uwsgi]\n  socket=:3 ; not a comment\nchdir = /srv/app\nenv = A=b=c\n= x\n[uwsgi\nsocket = :4\n";
+        let got = parse_uwsgi_ini(FileId(0), text).expect("never fails");
+        assert_eq!(got.len(), 1);
+        let l = &got[0];
+        let extra: Vec<(&str, &str, &str)> = l
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.value.as_str().unwrap_or("?"), &text[v.span.range()]))
+            .collect();
+        assert_eq!(
+            extra,
+            [
+                ("socket", "/run/a.sock", "/run/a.sock"),
+                ("master", "", ""),
+                ("socket", ":3 ; not a comment", ":3 ; not a comment"),
+                ("chdir", "/srv/app", "/srv/app"),
+                ("env", "A=b=c", "A=b=c"),
+            ]
+        );
+        assert_eq!(l.workdir.as_ref().map(|w| w.value.as_str()), Some("/srv/app"));
+        assert_eq!(l.env[0].0.value, "A");
+        assert_eq!(l.env[0].1.value, Value::Str("b=c".into()));
+        assert_eq!(&text[l.env[0].1.span.range()], "b=c");
+        assert!(text[l.span.range()].starts_with("[uwsgi]\r\nsocket"));
+        assert!(text[l.span.range()].ends_with("env = A=b=c"));
+        assert_eq!(uwsgi_section_name("[uwsgi] ;x"), "uwsgi] ;");
+        assert_eq!(uwsgi_section_name("["), "");
+        // No [uwsgi] section: a launch with nothing in it.
+        let got = parse_uwsgi_ini(FileId(0), "[app]\nsocket = :1\n").expect("never fails");
+        assert!(got[0].extra.is_empty());
+        assert_eq!(got[0].span, Span::new(FileId(0), 0, 0));
+    }
+
+    #[test]
+    fn uwsgi_random_inputs_never_panic() {
+        const ALPHABET: &[&str] = &[
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\r",
+            "[",
+            "]",
+            "[uwsgi]",
+            "[uwsgi]\n",
+            "=",
+            "socket",
+            "env",
+            "chdir",
+            "A=1",
+            ";",
+            "#",
+            ":",
+            "é",
+            "%(",
+            "$(",
+            ")",
+            "x",
+        ];
+        for text in crate::text::random_texts(0x0575, 4_000, 64, ALPHABET) {
+            let launches = parse_uwsgi_ini(FileId(0), &text).expect("never fails");
+            for l in launches {
+                assert!(text.get(l.span.range()).is_some(), "{text:?}: {l:?}");
+                for (k, v) in &l.extra {
+                    assert!(!k.is_empty());
+                    assert_eq!(text.get(v.span.range()), v.value.as_str(), "{text:?}");
+                }
+                for (k, v) in &l.env {
+                    assert!(text.get(k.span.range()).is_some() && text.get(v.span.range()).is_some());
                 }
             }
         }

@@ -1,6 +1,8 @@
 //! X009: nginx speaks one protocol to a backend that speaks another:
 //! `uwsgi_pass`, `fastcgi_pass`, `scgi_pass` or `grpc_pass` to an HTTP
-//! server, or `proxy_pass` (HTTP) to gunicorn's uwsgi protocol.
+//! server, or `proxy_pass` (HTTP) to gunicorn's uwsgi protocol; for uWSGI,
+//! per socket: `proxy_pass` to a `socket` (uwsgi protocol), `uwsgi_pass` to
+//! an `http-socket` or `http` router.
 
 use crate::diagnostic::Severity;
 use crate::discover::FileKind;
@@ -32,6 +34,48 @@ fn spoken(directive: &str) -> Option<&'static str> {
         "grpc_pass" => "grpc",
         _ => return None,
     })
+}
+
+/// Protocols lint502 judges: the ones nginx speaks. uWSGI's own `raw` and
+/// `puwsgi` sockets, and `unknown`, are left alone.
+const JUDGED: &[&str] = &["http", "uwsgi", "fastcgi", "scgi", "grpc"];
+
+/// What goes wrong with uWSGI, as observed (testdata/observed/backends.md,
+/// case 23; the `http` router case in lints/X009.md), with its source.
+fn uwsgi_outcome(spoken: &str, backend: &Backend, listener: &BackendListener) -> String {
+    let cfg = backend.uwsgi.as_deref();
+    let number = |names: &[&str]| {
+        cfg.and_then(|c| c.last(names))
+            .filter(|o| o.known)
+            .and_then(|o| o.value.trim().parse::<u64>().ok())
+    };
+    let router = listener.decided_by.iter().any(|(what, _)| what.contains("HTTP router"));
+    let case = |c: &str| format!("observed: testdata/observed/backends.md, case {c}");
+    match (spoken, listener.protocol(backend)) {
+        ("http", "uwsgi") => match number(&["buffer-size"]) {
+            // `GET` read as a uwsgi header: datasize = `E`,`T` = 21573.
+            Some(size) if size >= 21573 => {
+                let timeout = number(&["socket-timeout"]).unwrap_or(4);
+                format!(
+                    "uWSGI reads nginx's `GET …` as a uwsgi packet of 21573 bytes (the `ET` of `GET`), which fits `buffer-size = {size}`: it waits for the rest and drops the connection after `socket-timeout` ({timeout} s) without a log line, and nginx answers 502 (`upstream prematurely closed connection`) ({})",
+                    case("23d")
+                )
+            }
+            _ => format!(
+                "uWSGI reads nginx's `GET …` as a uwsgi packet of 21573 bytes (the `ET` of `GET`), logs `invalid request block size: 21573 (max 4096)...skip` and closes, and nginx answers 502 at once (`upstream prematurely closed connection`); with a `buffer-size` of 21573 or more uWSGI waits instead and the 502 comes after `socket-timeout` (4 s) ({}, 23d)",
+                case("23a")
+            ),
+        },
+        ("uwsgi", "http") if router => "uWSGI's HTTP router waits for an HTTP request line that never comes; nginx gives up after `uwsgi_read_timeout` (60 s) and answers 504 (observed with uWSGI 2.0.31 and nginx 1.22.1: lints/X009.md)".into(),
+        ("uwsgi", "http") => {
+            let timeout = number(&["socket-timeout"]).unwrap_or(4);
+            format!(
+                "uWSGI's HTTP parser waits for a request line that never comes and drops the connection after `socket-timeout` ({timeout} s) without a log line; nginx answers 502 (`upstream prematurely closed connection`) ({})",
+                case("23e")
+            )
+        }
+        _ => "uWSGI cannot parse what nginx sends, and the request fails (not observed for this pair)".into(),
+    }
 }
 
 /// What goes wrong, as observed (testdata/observed/backends.md).
@@ -97,11 +141,13 @@ pub fn check(cx: &mut Checker) {
         for (e, span) in endpoints {
             let Some((b, l)) = reached(d, e) else { continue };
             // Only servers whose protocol lint502 knows: the Python servers
-            // speak HTTP (gunicorn also uwsgi); node may speak anything.
+            // speak HTTP (gunicorn also uwsgi), uWSGI what each socket says;
+            // node may speak anything.
             if b.server == "node" || (speaks == "grpc" && b.server == "hypercorn") {
                 continue;
             }
-            if b.protocol == speaks {
+            let proto = l.protocol(b);
+            if proto == speaks || !JUDGED.contains(&proto) {
                 continue;
             }
             let shown = match e {
@@ -109,14 +155,33 @@ pub fn check(cx: &mut Checker) {
                 Endpoint::Unix { path } => format!("unix:{path}"),
                 Endpoint::Variable => continue,
             };
-            let fix = match (speaks, b.server) {
-                ("uwsgi", "gunicorn") => {
+            let fix = match (speaks, b.server, proto) {
+                ("uwsgi", "gunicorn", _) => {
                     format!("use `proxy_pass http://{shown}` (or start gunicorn 27+ with `--protocol uwsgi`)")
                 }
-                ("http", _) => {
+                ("http", "uwsgi", "uwsgi") => format!(
+                    "use `uwsgi_pass {shown}` with `include uwsgi_params`, or make uWSGI speak HTTP there (`http-socket` instead of `socket`)"
+                ),
+                (_, "uwsgi", "http") => format!(
+                    "use `proxy_pass http://{shown}`: uWSGI speaks HTTP there (or use `socket` in uWSGI for `uwsgi_pass`)"
+                ),
+                (_, "uwsgi", other) => {
+                    format!("make nginx and uWSGI speak the same protocol: this socket speaks {other}")
+                }
+                ("http", _, _) => {
                     format!("use `uwsgi_pass {shown}` (and `include uwsgi_params`), or drop `--protocol uwsgi`")
                 }
                 _ => format!("use `proxy_pass http://{shown}`: {} speaks HTTP", b.server),
+            };
+            let label = if b.server == "uwsgi" {
+                format!("uWSGI speaks {proto} on this socket")
+            } else {
+                format!("{} speaks {proto}", b.server)
+            };
+            let note = if b.server == "uwsgi" {
+                uwsgi_outcome(speaks, b, l)
+            } else {
+                format!("{} (observed: testdata/observed/backends.md)", outcome(speaks, b))
             };
             let diag = cx
                 .diagnostic(
@@ -128,14 +193,11 @@ pub fn check(cx: &mut Checker) {
                         speaks,
                         shown,
                         listener_text(cx.db, b, l),
-                        b.protocol
+                        proto
                     ),
                 )
-                .with_label(l.span, format!("{} speaks {}", b.server, b.protocol))
-                .with_note(format!(
-                    "{} (observed: testdata/observed/backends.md)",
-                    outcome(speaks, b)
-                ))
+                .with_label(l.span, label)
+                .with_note(note)
                 .with_help(fix);
             cx.report(diag);
         }
