@@ -9,6 +9,26 @@ use clap::{Parser, Subcommand};
 use crate::diagnostic::Severity;
 use crate::report::{self, Format, Summary};
 
+/// Write to stdout, ignoring a closed pipe (`lint502 … | head` must not
+/// panic).
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let mut o = std::io::stdout().lock();
+        let _ = write!(o, $($t)*);
+        let _ = o.flush();
+    }};
+}
+
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let mut o = std::io::stdout().lock();
+        let _ = writeln!(o, $($t)*);
+        let _ = o.flush();
+    }};
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "lint502",
@@ -89,12 +109,12 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules { format } => {
-            print!("{}", rules_listing(format));
+            out!("{}", rules_listing(format));
             ExitCode::SUCCESS
         }
         Command::Explain { rule } => match crate::rules::find(&rule) {
             Some(r) => {
-                print!("{}", explain(r.meta));
+                out!("{}", explain(r.meta));
                 ExitCode::SUCCESS
             }
             None => {
@@ -107,7 +127,7 @@ pub fn run() -> ExitCode {
             format: ParseFormat::Json,
         } => match crate::parse_json::parse_file_json(&file) {
             Ok((json, ok)) => {
-                println!("{json}");
+                outln!("{json}");
                 if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
             }
             Err(e) => {
@@ -171,13 +191,13 @@ fn check(args: CheckArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
             if out.diagnostics.is_empty() {
-                println!(
+                outln!(
                     "no problems found in {} file{}",
                     summary.files_checked,
                     if summary.files_checked == 1 { "" } else { "s" }
                 );
             } else {
-                println!(
+                outln!(
                     "found {} error{}, {} warning{}, {} info in {} file{}",
                     summary.errors,
                     plural(summary.errors),
@@ -191,10 +211,10 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         Format::Short => {
             for d in &out.diagnostics {
-                println!("{}", report::short(&out.db, d));
+                outln!("{}", report::short(&out.db, d));
             }
         }
-        Format::Json => println!("{}", report::json::render(&out.db, &out.diagnostics, summary)),
+        Format::Json => outln!("{}", report::json::render(&out.db, &out.diagnostics, summary)),
     }
     let threshold = Severity::parse(&args.fail_on).unwrap_or(Severity::Error);
     if out.errors.iter().any(|e| e.fatal) && out.diagnostics.iter().all(|d| d.severity < threshold) {

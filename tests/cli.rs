@@ -196,3 +196,30 @@ fn symlink_loops_are_reported_not_followed() {
     assert!(stderr.contains("symlink loop"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "a loop is reported, not fatal: {stderr}");
 }
+
+/// A reader that stops early (`lint502 … | head -1`) closes the pipe: the
+/// process must end without a panic (exit code 101) in every format.
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    let dir = common::root().join("testdata/deployments");
+    for format in ["short", "json", "text"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lint502"))
+            .args(["check", "--format", format])
+            .arg(&dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // Closed before lint502 writes anything.
+        drop(child.stdout.take());
+        let status = child.wait().expect("wait");
+        assert_ne!(status.code(), Some(101), "{format}: panicked on a closed pipe");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lint502"))
+        .args(["rules"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    assert_ne!(child.wait().expect("wait").code(), Some(101));
+}
