@@ -4,10 +4,12 @@
 pub mod command;
 pub mod dotenv;
 pub mod launch;
+pub mod manifest;
 pub mod nginx;
 pub mod nodecode;
 pub mod pm2;
 pub mod python;
+pub mod requirements;
 
 /// A syntax error, in the wording of the program that owns the format.
 #[derive(Debug, Clone, PartialEq, Eq)]
