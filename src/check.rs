@@ -67,7 +67,27 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
             fatal: true,
         });
     }
-    let deployment = Deployment { nginx, backends };
+    // The Python side: requirements, imports from the entrypoints.
+    let (entries, needs) = crate::model::entry::entries_and_needs(&backends);
+    let mut launcher_files: Vec<crate::source::FileId> = backends.launches.iter().map(|(f, _)| *f).collect();
+    launcher_files.sort();
+    launcher_files.dedup();
+    let versions = crate::model::deps::launcher_versions(&db, &backends);
+    let (deps, _app) = crate::model::deps::build(
+        &mut db,
+        crate::model::deps::DepsInputs {
+            checked: paths,
+            launcher_files,
+            entries,
+            needs,
+            versions,
+        },
+    );
+    let deployment = Deployment {
+        nginx,
+        backends,
+        deps: Some(deps),
+    };
     let mut diagnostics = rules::run(&db, &deployment, &|m| selected(&opts.select, m));
     crate::report::sort(&db, &mut diagnostics);
     Outcome {

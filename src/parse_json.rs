@@ -96,8 +96,71 @@ fn python_json(src: &SourceFile) -> (Value, bool) {
     )
 }
 
+/// The requirements of a pip requirements file:
+///
+/// ```text
+/// {"file", "status", "errors": [...], "includes": [{"path", "kind": "requirement"|"constraint", "span"}],
+///  "requirements": [{"name", "canonical", "extras": [...], "specifier", "marker", "url", "path",
+///                    "editable", "hashes": [...], "line", "span"}]}
+/// ```
+fn requirements_json(src: &SourceFile) -> (Value, bool) {
+    use crate::parse::requirements::{self, IncludeKind, Target};
+    let f = requirements::parse(FileId(0), &src.text);
+    let reqs: Vec<Value> = f
+        .requirements
+        .iter()
+        .map(|r| {
+            let (url, path) = match &r.target {
+                Target::Index => (None, None),
+                Target::Url { url, .. } => (Some(url.clone()), None),
+                Target::Path { path, .. } => (None, Some(path.clone())),
+            };
+            json!({
+                "name": r.name.as_ref().map(|n| n.written.clone()),
+                "canonical": r.name.as_ref().map(|n| n.canonical.clone()),
+                "extras": r.extras.iter().map(|e| e.value.clone()).collect::<Vec<_>>(),
+                "specifier": r.specifier.as_ref().map(|s| s.normalized()),
+                "marker": r.marker.as_ref().map(|m| m.to_string()),
+                "url": url,
+                "path": path,
+                "editable": r.editable,
+                "hashes": r.hashes.len(),
+                "line": r.line,
+                "span": span(r.span),
+            })
+        })
+        .collect();
+    let includes: Vec<Value> = f
+        .includes
+        .iter()
+        .map(|i| {
+            json!({
+                "path": i.path.value,
+                "kind": if i.kind == IncludeKind::Constraint { "constraint" } else { "requirement" },
+                "span": span(i.path.span),
+            })
+        })
+        .collect();
+    let errors: Vec<Value> = f
+        .errors
+        .iter()
+        .map(|e| {
+            let (line, column) = src.line_col(e.span.start as usize);
+            json!({"message": e.message, "line": line, "column": column, "offset": e.span.start})
+        })
+        .collect();
+    let ok = f.errors.is_empty();
+    (
+        json!({"file": src.display, "status": if ok { "ok" } else { "failed" }, "errors": errors,
+               "includes": includes, "requirements": reqs}),
+        ok,
+    )
+}
+
 /// Parse one file and render it (an nginx file; a Python file by its
-/// `.py`/`.pyi` extension); the bool is false on a syntax error.
+/// `.py`/`.pyi` extension; a pip requirements file by its name:
+/// `requirements*.txt`/`.in`, `constraints*.txt`, `requirements/*.txt`);
+/// the bool is false on a syntax error.
 pub fn parse_file_json(path: &Path) -> Result<(String, bool), String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > crate::discover::MAX_FILE_SIZE {
@@ -111,6 +174,17 @@ pub fn parse_file_json(path: &Path) -> Result<(String, bool), String> {
     let src = SourceFile::new(path.to_path_buf(), crate::source::display_path(path), bytes);
     if path.extension().is_some_and(|e| e == "py" || e == "pyi") {
         let (v, ok) = python_json(&src);
+        return Ok((serde_json::to_string_pretty(&v).unwrap_or_default(), ok));
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let in_req_dir = path
+        .parent()
+        .and_then(|d| d.file_name())
+        .is_some_and(|d| d == "requirements");
+    if (name.starts_with("requirements") || name.starts_with("constraints") || in_req_dir)
+        && (name.ends_with(".txt") || name.ends_with(".in"))
+    {
+        let (v, ok) = requirements_json(&src);
         return Ok((serde_json::to_string_pretty(&v).unwrap_or_default(), ok));
     }
     let file = nginx::parse(FileId(0), &src.text);

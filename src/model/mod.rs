@@ -13,6 +13,9 @@ use crate::discover::FileKind;
 pub struct Deployment {
     pub nginx: nginx::NginxModel,
     pub backends: backend::BackendModel,
+    /// The Python app's dependencies (None when the check has no Python
+    /// side at all).
+    pub deps: Option<deps::DepsModel>,
 }
 
 impl Deployment {
@@ -21,6 +24,10 @@ impl Deployment {
         match kind {
             FileKind::Nginx => !self.nginx.files.is_empty() || !self.nginx.syntax_errors.is_empty(),
             FileKind::Template => false,
+            FileKind::Requirements => self
+                .deps
+                .as_ref()
+                .is_some_and(|d| d.judged || !d.requirement_files.is_empty()),
             FileKind::Pm2 => !self.backends.pm2.is_empty(),
             FileKind::Gunicorn => !self.backends.gunicorn.is_empty(),
             FileKind::Launch => !self.backends.launches.is_empty(),
@@ -29,5 +36,8 @@ impl Deployment {
 }
 pub mod backend;
 pub mod code;
+pub mod deps;
+pub mod entry;
 pub mod pyapp;
+pub mod pydata;
 pub mod value;

@@ -12,6 +12,7 @@ pub mod gunicorn;
 pub mod lnt;
 pub mod nginx;
 pub mod pm2;
+pub mod python;
 
 /// Groups set a rule's default severity (STYLE.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +119,22 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &pm2::script_args_dropped::META,
         check: pm2::script_args_dropped::check,
+    },
+    Rule {
+        meta: &python::import_not_installed::META,
+        check: python::import_not_installed::check,
+    },
+    Rule {
+        meta: &python::stdlib_module_removed::META,
+        check: python::stdlib_module_removed::check,
+    },
+    Rule {
+        meta: &python::launcher_package_missing::META,
+        check: python::launcher_package_missing::check,
+    },
+    Rule {
+        meta: &python::requirement_is_stdlib::META,
+        check: python::requirement_is_stdlib::check,
     },
     Rule {
         meta: &cross::proxy_target_no_listener::META,

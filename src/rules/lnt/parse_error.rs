@@ -10,7 +10,13 @@ pub const META: RuleMeta = RuleMeta {
     group: Group::Tool,
     severity: Severity::Error,
     summary: "a file has a syntax error: the program that reads it refuses to start",
-    inputs: &[FileKind::Nginx, FileKind::Pm2, FileKind::Gunicorn, FileKind::Launch],
+    inputs: &[
+        FileKind::Nginx,
+        FileKind::Pm2,
+        FileKind::Gunicorn,
+        FileKind::Launch,
+        FileKind::Requirements,
+    ],
     doc: include_str!("../../../lints/LNT001.md"),
 };
 
@@ -43,5 +49,23 @@ pub fn check(cx: &mut Checker) {
                 cx.db.get(*file).display
             ));
         cx.report(d);
+    }
+    // Requirement files the deployment installs: pip stops at the first bad
+    // line (`pip install -r` fails, nothing is installed).
+    if let Some(deps) = &cx.model.deps {
+        for (file, rf) in &deps.requirement_files {
+            if !deps.installed.contains(file) {
+                continue;
+            }
+            for e in &rf.errors {
+                let d = cx
+                    .diagnostic(e.span, "pip stops here", format!("requirements syntax error: {}", e.message))
+                    .with_note(format!(
+                        "`pip install -r {}` fails on this line and installs nothing: the deploy leaves the old packages (or none) in place",
+                        cx.db.get(*file).display
+                    ));
+                cx.report(d);
+            }
+        }
     }
 }

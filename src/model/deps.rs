@@ -1,0 +1,730 @@
+//! Dependencies that crash the boot: what the app imports, from the real
+//! entrypoint, against what the deployment installs.
+//!
+//! Steps (each a named assumption where the text cannot decide):
+//! 1. **Installed requirements.** The requirement files the deployment
+//!    installs: the ones a Dockerfile, shell script, Procfile/compose command
+//!    or CI workflow names in `pip install -r FILE` (`--requirement`), with
+//!    their `-r` includes (constraints are not requirements). When nothing
+//!    names one: `requirements.txt` in the checked folder, else every
+//!    `requirements*.txt` / `requirements/*.txt` there, plus `pyproject.toml`
+//!    `[project] dependencies`, Poetry dependencies and `Pipfile`
+//!    `[packages]`. No requirement file at all: imports are not judged (a
+//!    repository that installs its packages some other way is not reported).
+//! 2. **What they provide.** Each declared distribution, everything it
+//!    brings along (its own dependencies and the extras named, from
+//!    `data/python/extras.tsv`), and the top-level modules each provides
+//!    (`data/python/import-names.tsv`, then pattern rules, then the name
+//!    itself).
+//! 3. **The target Python** decides the standard library: `.python-version`,
+//!    `runtime.txt`, a Dockerfile `FROM python:3.X`, an interpreter path
+//!    `python3.X` in a launcher, `requires-python`; the newest known when
+//!    none says.
+//! 4. **Reach.** From each entrypoint the launchers load (gunicorn/uvicorn
+//!    app specs, a `python app.py` script, Django's settings and the
+//!    `INSTALLED_APPS` / `MIDDLEWARE` entries it names), module-level imports
+//!    are followed through first-party modules: those files load at boot.
+//!    When no entrypoint is known, every file outside tests is read, at
+//!    warning level.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::model::pyapp::{PyApp, Reach};
+use crate::model::value::{Spanned, Value};
+use crate::parse::python::{Import, ImportKind};
+use crate::parse::requirements::{self, IncludeKind, RequirementsFile};
+use crate::source::{FileId, SourceDb, SourceFile, Span};
+
+/// The newest Python version lint502 knows (the target when nothing says).
+pub const NEWEST_PYTHON: (u8, u8) = (3, 14);
+
+/// One declared distribution.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    /// PEP 503 name.
+    pub canonical: String,
+    pub written: String,
+    pub extras: Vec<String>,
+    /// The requirement's name in its file.
+    pub span: Span,
+}
+
+/// What an import resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provider {
+    Stdlib,
+    FirstParty,
+    /// A declared distribution provides it.
+    Declared(String),
+    /// A distribution that a declared one brings along provides it (the
+    /// declared one, the one that provides it).
+    Brought(String, String),
+    /// Nothing declared provides it: the distributions that would.
+    Missing(Vec<String>),
+    /// A standard-library module the target Python no longer has (the
+    /// version that removed it).
+    Removed((u8, u8)),
+}
+
+/// An import the app makes, judged.
+#[derive(Debug, Clone)]
+pub struct ImportUse {
+    pub file: FileId,
+    pub import: Import,
+    /// The top-level module (`yaml` of `yaml.loader`).
+    pub top: String,
+    /// How its file is reached from an entrypoint (None: no entrypoint is
+    /// known, every file is read).
+    pub reach: Option<Reach>,
+    pub provider: Provider,
+}
+
+/// Something the launcher itself imports (a server, a worker class).
+#[derive(Debug, Clone)]
+pub struct LauncherNeed {
+    /// The distribution it needs (canonical).
+    pub dist: String,
+    /// The module it imports.
+    pub module: String,
+    /// Why: "gunicorn is run from the virtualenv", "worker_class
+    /// uvicorn.workers.UvicornWorker".
+    pub why: String,
+    pub span: Span,
+}
+
+/// An entrypoint: a module a launcher loads, or a script it runs.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Dotted module (`netbox.wsgi`), when given as a module.
+    pub module: Option<String>,
+    /// A script file in the repository (`python app.py`).
+    pub file: Option<PathBuf>,
+    /// Folders the launcher adds to `sys.path` (gunicorn `--chdir`,
+    /// `--pythonpath`), as written on the server.
+    pub paths: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Default)]
+pub struct DepsModel {
+    /// Every requirements file read (for syntax errors).
+    pub requirement_files: Vec<(FileId, RequirementsFile)>,
+    /// Requirement files the deployment installs, and why they were chosen.
+    pub installed: Vec<FileId>,
+    pub installed_why: String,
+    pub declared: Vec<Declared>,
+    pub python: (u8, u8),
+    /// What decided the Python version (None: the newest known).
+    pub python_why: Option<(String, Span)>,
+    pub entries: Vec<Entry>,
+    pub uses: Vec<ImportUse>,
+    pub needs: Vec<LauncherNeed>,
+    /// Whether imports were judged at all (some requirement file exists).
+    pub judged: bool,
+}
+
+/// Requirement-like files in the checked folders: `requirements*.txt`,
+/// `requirements/*.txt`, `*.in` beside them is not installed.
+fn is_requirements_name(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let in_req_dir = p
+        .parent()
+        .and_then(|d| d.file_name())
+        .is_some_and(|d| d == "requirements" || d == "reqs");
+    (name.starts_with("requirements") && name.ends_with(".txt")) || (in_req_dir && name.ends_with(".txt"))
+}
+
+/// `pip install … -r FILE` / `--requirement FILE` in a text, with offsets:
+/// shell lines (`RUN pip install -r requirements.txt && …`) and exec-form
+/// arrays (`["pip", "install", "-r", "reqs.txt"]`). Only the words after
+/// `install` and before the next `&&`, `;`, `|` count.
+fn pip_install_files(text: &str) -> Vec<(String, usize)> {
+    let clean = |w: &str| {
+        w.trim_matches(|c| matches!(c, '"' | '\'' | ',' | '[' | ']' | ';'))
+            .to_owned()
+    };
+    let mut out = Vec::new();
+    for (ln_start, line) in line_starts(text) {
+        let words: Vec<(usize, String)> = split_ws(line).into_iter().map(|(at, w)| (at, clean(w))).collect();
+        let mut i = 0;
+        while i < words.len() {
+            let is_pip = {
+                let w = words[i].1.rsplit('/').next().unwrap_or("");
+                w == "pip" || w == "pip3" || w.starts_with("pip3.") || w == "uv"
+            };
+            let python_m_pip = words[i].1 == "-m" && words.get(i + 1).is_some_and(|(_, w)| w == "pip");
+            if !(is_pip || python_m_pip) {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1 + usize::from(python_m_pip);
+            if words.get(j).is_some_and(|(_, w)| w == "pip") {
+                j += 1;
+            }
+            if words.get(j).map(|(_, w)| w.as_str()) != Some("install") {
+                i += 1;
+                continue;
+            }
+            j += 1;
+            while j < words.len() {
+                let (at, w) = (&words[j].0, words[j].1.as_str());
+                if matches!(w, "&&" | "||" | ";" | "|") {
+                    break;
+                }
+                if w == "-r" || w == "--requirement" {
+                    if let Some((at2, f)) = words.get(j + 1) {
+                        out.push((f.clone(), ln_start + at2));
+                    }
+                    j += 2;
+                    continue;
+                }
+                if let Some(f) = w.strip_prefix("--requirement=").or_else(|| w.strip_prefix("-r"))
+                    && !f.is_empty()
+                {
+                    out.push((f.to_owned(), ln_start + at));
+                }
+                j += 1;
+            }
+            i = j;
+        }
+    }
+    out
+}
+
+fn line_starts(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for l in text.split_inclusive('\n') {
+        out.push((at, l.trim_end_matches(['\n', '\r'])));
+        at += l.len();
+    }
+    out
+}
+
+fn split_ws(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                out.push((s, &line[s..i]));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &line[s..]));
+    }
+    out
+}
+
+/// `3.12` from `python:3.12-slim`, `python3.12`, `3.12.4`, `python-3.11.4`.
+pub fn version_in(s: &str) -> Option<(u8, u8)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'3' && b.get(i + 1) == Some(&b'.') && (i == 0 || !b[i - 1].is_ascii_digit()) {
+            let minor: String = s[i + 2..].chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(m) = minor.parse::<u8>()
+                && (6..=20).contains(&m)
+            {
+                return Some((3, m));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Read a small file into the database (None when missing or too large).
+fn load(db: &mut SourceDb, path: &Path) -> Option<FileId> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > crate::discover::MAX_FILE_SIZE {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let display = crate::source::display_path(path);
+    Some(db.add(SourceFile::new(path.to_path_buf(), display, bytes)))
+}
+
+/// Everything `build` needs from the rest of the model.
+pub struct DepsInputs<'a> {
+    pub checked: &'a [PathBuf],
+    /// Launcher files' ids (Dockerfiles, scripts, units, compose…) whose text
+    /// may name `pip install -r`.
+    pub launcher_files: Vec<FileId>,
+    pub entries: Vec<Entry>,
+    /// Launcher needs found by the backend model.
+    pub needs: Vec<LauncherNeed>,
+    /// Python versions launchers name (interpreter paths, `FROM python:`).
+    pub versions: Vec<((u8, u8), String, Span)>,
+}
+
+pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
+    let mut m = DepsModel {
+        python: NEWEST_PYTHON,
+        entries: inputs.entries.clone(),
+        needs: inputs.needs,
+        ..DepsModel::default()
+    };
+    let mut app = PyApp::scan(inputs.checked);
+    let base: Vec<PathBuf> = inputs
+        .checked
+        .iter()
+        .map(|r| {
+            if r.is_file() {
+                r.parent().map(Path::to_path_buf).unwrap_or_default()
+            } else {
+                r.clone()
+            }
+        })
+        .collect();
+
+    // 1. Requirement files, and which are installed.
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    for b in &base {
+        for entry in walkdir::WalkDir::new(b)
+            .max_depth(4)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !(e.file_type().is_dir() && e.depth() > 0 && crate::discover::is_skipped_dir(e.path())))
+            .flatten()
+        {
+            if entry.file_type().is_file() && is_requirements_name(entry.path()) {
+                candidates.push(entry.path().to_path_buf());
+            }
+        }
+    }
+    let mut named: Vec<(PathBuf, String)> = Vec::new();
+    for id in &inputs.launcher_files {
+        let text = db.get(*id).text.clone();
+        let dir = db.get(*id).path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for (f, _) in pip_install_files(&text) {
+            // A path on the server or in the build context: its longest tail
+            // that is one of the candidates.
+            let wanted = Path::new(&f);
+            let hit = candidates
+                .iter()
+                .filter(|c| {
+                    let tail: PathBuf = wanted
+                        .components()
+                        .filter(|x| matches!(x, std::path::Component::Normal(_)))
+                        .collect();
+                    c.ends_with(&tail) || dir.join(wanted) == **c
+                })
+                .min_by_key(|c| c.components().count())
+                .cloned();
+            if let Some(h) = hit
+                && !named.iter().any(|(p, _)| *p == h)
+            {
+                named.push((h, db.get(*id).display.clone()));
+            }
+        }
+    }
+    let roots: Vec<PathBuf> = if !named.is_empty() {
+        m.installed_why = format!(
+            "installed by {}",
+            named.iter().map(|(_, w)| w.as_str()).collect::<Vec<_>>().join(", ")
+        );
+        named.iter().map(|(p, _)| p.clone()).collect()
+    } else {
+        let top: Vec<PathBuf> = candidates
+            .iter()
+            .filter(|c| base.iter().any(|b| c.parent() == Some(b.as_path())))
+            .cloned()
+            .collect();
+        let main: Vec<PathBuf> = top
+            .iter()
+            .filter(|c| c.ends_with("requirements.txt"))
+            .cloned()
+            .collect();
+        if !main.is_empty() {
+            m.installed_why = "requirements.txt (no deploy step names a file)".into();
+            main
+        } else {
+            m.installed_why = "every requirements file in the checked folder (no deploy step names one)".into();
+            if top.is_empty() { candidates.clone() } else { top }
+        }
+    };
+    let mut seen_files: HashMap<PathBuf, FileId> = HashMap::new();
+    for root in &roots {
+        let mut read = |p: &Path| -> Option<(FileId, String)> {
+            if let Some(id) = seen_files.get(p) {
+                return Some((*id, db.get(*id).text.clone()));
+            }
+            let inside = p.canonicalize().ok().is_some_and(|c| {
+                base.iter()
+                    .filter_map(|b| b.canonicalize().ok())
+                    .any(|b| c.starts_with(b))
+            });
+            if !inside {
+                return None;
+            }
+            let id = load(db, p)?;
+            seen_files.insert(p.to_path_buf(), id);
+            Some((id, db.get(id).text.clone()))
+        };
+        let resolved = requirements::resolve_includes(root, IncludeKind::Requirement, &mut read);
+        for f in resolved.files {
+            let Some(id) = seen_files.get(&f.path).copied() else {
+                continue;
+            };
+            if m.requirement_files.iter().any(|(x, _)| *x == id) {
+                continue;
+            }
+            let parsed = requirements::parse(id, &db.get(id).text);
+            if f.kind == IncludeKind::Requirement {
+                m.installed.push(id);
+                for r in &parsed.requirements {
+                    if let Some(n) = &r.name {
+                        m.declared.push(Declared {
+                            canonical: n.canonical.clone(),
+                            written: n.written.clone(),
+                            extras: r.extras.iter().map(|e| e.value.to_ascii_lowercase()).collect(),
+                            span: n.span,
+                        });
+                    }
+                }
+            }
+            m.requirement_files.push((id, parsed));
+        }
+    }
+    m.judged = !m.installed.is_empty();
+
+    // 3. Target Python.
+    let mut version: Option<((u8, u8), String, Span)> = None;
+    for b in &base {
+        for (name, what) in [(".python-version", ".python-version"), ("runtime.txt", "runtime.txt")] {
+            let p = b.join(name);
+            if version.is_none()
+                && let Some(id) = load(db, &p)
+                && let Some(v) = version_in(&db.get(id).text)
+            {
+                let len = db.get(id).text.trim_end().len();
+                version = Some((v, format!("{what} says {}.{}", v.0, v.1), Span::new(id, 0, len)));
+            }
+        }
+    }
+    if version.is_none() {
+        version = inputs
+            .versions
+            .iter()
+            .map(|(v, why, span)| (*v, why.clone(), *span))
+            .next();
+    }
+    if let Some((v, why, span)) = version {
+        m.python = v;
+        m.python_why = Some((why, span));
+    }
+
+    // 2 and 4: judge the imports.
+    if !m.judged {
+        return (m, app);
+    }
+    let provided = provided_modules(&m.declared);
+    let mut entry_files: Vec<usize> = Vec::new();
+    for e in &m.entries {
+        if let Some(f) = &e.file {
+            // A script path on the server: the file with the longest tail
+            // in common (`/srv/app/manage.py` → `manage.py`).
+            let parts: Vec<_> = f
+                .components()
+                .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                .collect();
+            let hit = (0..parts.len()).find_map(|k| {
+                let tail: PathBuf = parts[k..].iter().collect();
+                app.files
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.ends_with(&tail))
+                    .min_by_key(|(_, x)| x.components().count())
+                    .map(|(i, _)| i)
+            });
+            if let Some(i) = hit {
+                entry_files.push(i);
+            }
+        }
+        if let Some(module) = &e.module
+            && let Some(i) = app.resolve_entry(module)
+        {
+            entry_files.push(i);
+        }
+    }
+    entry_files.sort();
+    entry_files.dedup();
+    let reach: Vec<(usize, Option<Reach>)> = if entry_files.is_empty() {
+        (0..app.files.len())
+            .filter(|i| !is_test_path(&app.files[*i]))
+            .map(|i| (i, None))
+            .collect()
+    } else {
+        let r = app.reach(db, &entry_files, &django_string_imports);
+        let mut v: Vec<(usize, Option<Reach>)> = r.into_iter().map(|(i, how)| (i, Some(how))).collect();
+        v.sort_by_key(|(i, _)| *i);
+        v
+    };
+    for (i, how) in reach {
+        let Some((file, mut module, strings)) = app
+            .parsed(db, i)
+            .map(|(f, m)| (*f, m.imports.clone(), settings_string_imports(m)))
+        else {
+            continue;
+        };
+        // Django settings: the apps and middleware it names are imported
+        // while the app loads, like a module-level import.
+        for (dotted, span) in strings {
+            module.push(Import {
+                module: dotted,
+                level: 0,
+                names: Vec::new(),
+                kind: ImportKind::Import,
+                span,
+                statement: span,
+                context: Default::default(),
+            });
+        }
+        for imp in module {
+            if imp.level > 0 || imp.context.type_checking || imp.module.is_empty() {
+                continue;
+            }
+            if matches!(imp.kind, ImportKind::ImportModule | ImportKind::DunderImport) && imp.module.contains('{') {
+                continue;
+            }
+            let top = imp.module.split('.').next().unwrap_or("").to_owned();
+            if top.is_empty() || top == "__future__" || top == "__main__" {
+                continue;
+            }
+            let provider = judge(&top, &imp.module, &app, &provided, m.python);
+            m.uses.push(ImportUse {
+                file,
+                import: imp,
+                top,
+                reach: how,
+                provider,
+            });
+        }
+    }
+    (m, app)
+}
+
+/// Files of tests and docs: not loaded by the app (fallback mode only).
+fn is_test_path(p: &Path) -> bool {
+    p.components().any(|c| {
+        let s = c.as_os_str().to_string_lossy();
+        matches!(
+            s.as_ref(),
+            "tests" | "test" | "testing" | "docs" | "doc" | "examples" | "scripts" | "migrations"
+        )
+    }) || p
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("test_") || n.ends_with("_test.py") || n == "conftest.py" || n == "setup.py")
+}
+
+/// Top-level modules the declared distributions provide, each with the
+/// declared distribution it comes through and the one that provides it.
+fn provided_modules(declared: &[Declared]) -> HashMap<String, (String, String)> {
+    let mut out: HashMap<String, (String, String)> = HashMap::new();
+    for d in declared {
+        for m in crate::model::pydata::modules_of(&d.canonical) {
+            out.entry(m.to_string())
+                .or_insert((d.canonical.clone(), d.canonical.clone()));
+        }
+        let extras: Vec<&str> = d.extras.iter().map(String::as_str).collect();
+        for b in crate::model::pydata::brings_along(&d.canonical, &extras) {
+            for m in crate::model::pydata::modules_of(b) {
+                out.entry(m.to_string()).or_insert((d.canonical.clone(), b.to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn judge(
+    top: &str,
+    full: &str,
+    app: &PyApp,
+    provided: &HashMap<String, (String, String)>,
+    python: (u8, u8),
+) -> Provider {
+    if app.is_first_party(top) {
+        return Provider::FirstParty;
+    }
+    // A dotted name a distribution provides (`google.cloud.storage`).
+    let mut prefix = full.to_string();
+    loop {
+        if let Some((declared, by)) = provided.get(&prefix) {
+            return if declared == by {
+                Provider::Declared(declared.clone())
+            } else {
+                Provider::Brought(declared.clone(), by.clone())
+            };
+        }
+        match prefix.rfind('.') {
+            Some(i) => prefix.truncate(i),
+            None => break,
+        }
+    }
+    if crate::model::pydata::is_stdlib(top, python) {
+        return Provider::Stdlib;
+    }
+    if let Some(v) = crate::model::pydata::removed_in(top, python) {
+        return Provider::Removed(v);
+    }
+    let mut would: Vec<String> = crate::model::pydata::distributions_providing(top)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if would.is_empty() {
+        would.push(top.replace('_', "-").to_ascii_lowercase());
+    }
+    Provider::Missing(would)
+}
+
+/// Django: a settings module's `INSTALLED_APPS` and `MIDDLEWARE` entries are
+/// imported while the app loads (`django.setup()` populates the apps
+/// registry, the WSGI handler loads the middleware); the settings module is
+/// the one `DJANGO_SETTINGS_MODULE` names in the entry file.
+fn django_string_imports(app: &mut PyApp, db: &mut SourceDb, i: usize) -> Vec<usize> {
+    let Some((file, module)) = app.parsed(db, i).map(|(f, m)| (*f, m.clone())) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let text = db.get(file).text.clone();
+    if let Some(at) = text.find("DJANGO_SETTINGS_MODULE") {
+        let rest = &text[at + "DJANGO_SETTINGS_MODULE".len()..];
+        let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        // The first quoted dotted name after it on the line:
+        // `setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")`.
+        let quoted: Vec<&str> = rest.split(['"', '\'']).collect();
+        if let Some(settings) = quoted.iter().find(|q| {
+            !q.is_empty()
+                && q.split('.')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        }) && let Some(s) = app.resolve(settings)
+        {
+            out.push(s);
+        }
+    }
+    for a in &module.assignments {
+        if !matches!(
+            a.target.value.as_str(),
+            "INSTALLED_APPS" | "MIDDLEWARE" | "MIDDLEWARE_CLASSES"
+        ) {
+            continue;
+        }
+        if let Value::List(items) = &a.value.value {
+            for item in items {
+                if let Spanned {
+                    value: Value::Str(s), ..
+                } = item
+                {
+                    // `app.apps.AppConfig` or `pkg.middleware.Class`: the
+                    // longest prefix that is a first-party module.
+                    let mut p = s.clone();
+                    loop {
+                        if let Some(t) = app.resolve(&p) {
+                            out.push(t);
+                            break;
+                        }
+                        match p.rfind('.') {
+                            Some(k) => p.truncate(k),
+                            None => break,
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The string imports of a Django settings file, as imports of their top
+/// modules (for third-party apps: `rest_framework`, `corsheaders`).
+pub fn settings_string_imports(module: &crate::parse::python::Module) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    for a in &module.assignments {
+        if !matches!(
+            a.target.value.as_str(),
+            "INSTALLED_APPS" | "MIDDLEWARE" | "MIDDLEWARE_CLASSES"
+        ) {
+            continue;
+        }
+        if let Value::List(items) = &a.value.value {
+            for item in items {
+                if let Value::Str(s) = &item.value {
+                    out.push((s.clone(), item.span));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Python versions the launchers name: a Dockerfile `FROM python:3.X`, an
+/// interpreter path `python3.X` (PM2 `interpreter`, a command line).
+pub fn launcher_versions(db: &SourceDb, m: &crate::model::backend::BackendModel) -> Vec<((u8, u8), String, Span)> {
+    let mut out = Vec::new();
+    for (_, l) in &m.launches {
+        if let Some(from) = l.extra.iter().find(|(k, _)| k == "FROM").map(|(_, v)| v)
+            && let Value::Str(image) = &from.value
+            && image.starts_with("python:")
+            && let Some(v) = version_in(image)
+        {
+            out.push((v, format!("the Dockerfile builds FROM {image}"), from.span));
+        }
+        if let Some(c) = &l.command
+            && let Some(word) = c.value.split_whitespace().find(|w| w.contains("python3."))
+            && let Some(v) = version_in(word)
+        {
+            out.push((v, format!("the launcher runs {word}"), c.span));
+        }
+    }
+    for (_, f) in &m.pm2 {
+        for app in &f.apps {
+            if let Some(i) = &app.interpreter
+                && let Value::Str(s) = &i.value
+                && s.contains("python3.")
+                && let Some(v) = version_in(s)
+            {
+                out.push((v, format!("PM2 runs the app with {s}"), i.span));
+            }
+        }
+    }
+    let _ = db;
+    out
+}
+
+/// Distributions declared, by canonical name.
+pub fn declared_names(m: &DepsModel) -> HashSet<&str> {
+    m.declared.iter().map(|d| d.canonical.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pip_install_lines() {
+        let text = "RUN pip install --no-cache-dir -r requirements/prod.txt && rm -rf /tmp\n\
+                    RUN pip3 install -rrequirements.txt\npip install --requirement=req/base.txt\n\
+                    RUN [\"pip\", \"install\", \"-r\", \"reqs.txt\"]\necho -r nothing\n";
+        let got: Vec<String> = pip_install_files(text).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            got,
+            vec!["requirements/prod.txt", "requirements.txt", "req/base.txt", "reqs.txt"]
+        );
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(version_in("python:3.12-slim"), Some((3, 12)));
+        assert_eq!(version_in("/usr/bin/python3.9"), Some((3, 9)));
+        assert_eq!(version_in("python-3.11.4"), Some((3, 11)));
+        assert_eq!(version_in("3.13\n"), Some((3, 13)));
+        assert_eq!(version_in("node:20"), None);
+        assert_eq!(version_in("13.1"), None);
+    }
+}

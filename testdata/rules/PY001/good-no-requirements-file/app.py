@@ -1,0 +1,4 @@
+import yaml
+from flask import Flask
+
+app = Flask(__name__)
