@@ -348,6 +348,7 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
             if top.is_empty() { candidates.clone() } else { top }
         }
     };
+    let mut manifests: Vec<crate::parse::manifest::Manifest> = Vec::new();
     let mut seen_files: HashMap<PathBuf, FileId> = HashMap::new();
     for root in &roots {
         let mut read = |p: &Path| -> Option<(FileId, String)> {
@@ -391,6 +392,65 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
             m.requirement_files.push((id, parsed));
         }
     }
+    // Manifests: `pyproject.toml` / `Pipfile` / `setup.cfg` in the checked
+    // folder. Their main dependencies count when a deploy step installs the
+    // project itself (`pip install .`, `poetry install`, `uv sync`,
+    // `pipenv install`), or when no requirements file is installed at all.
+    let installs_project = inputs.launcher_files.iter().any(|id| {
+        let t = &db.get(*id).text;
+        [
+            "pip install .",
+            "pip install -e .",
+            "poetry install",
+            "uv sync",
+            "pipenv install",
+            "pip3 install .",
+        ]
+        .iter()
+        .any(|p| t.contains(p))
+    });
+    if installs_project || m.installed.is_empty() {
+        for b in &base {
+            for name in ["pyproject.toml", "Pipfile", "setup.cfg"] {
+                let p = b.join(name);
+                let Some(kind) = crate::parse::manifest::kind_of(&p) else {
+                    continue;
+                };
+                let Some(id) = load(db, &p) else { continue };
+                let manifest = crate::parse::manifest::parse(id, &db.get(id).text, kind);
+                let mut any = false;
+                for d in &manifest.dependencies {
+                    if d.group != crate::parse::manifest::DependencyGroup::Main {
+                        continue;
+                    }
+                    if let Some(n) = &d.requirement.name {
+                        if n.canonical == "python" {
+                            continue;
+                        }
+                        any = true;
+                        m.declared.push(Declared {
+                            canonical: n.canonical.clone(),
+                            written: n.written.clone(),
+                            extras: d
+                                .requirement
+                                .extras
+                                .iter()
+                                .map(|e| e.value.to_ascii_lowercase())
+                                .collect(),
+                            span: n.span,
+                        });
+                    }
+                }
+                if any {
+                    m.installed.push(id);
+                    if m.installed_why.is_empty() || !installs_project {
+                        m.installed_why = format!("the dependencies of {name}");
+                    }
+                }
+                manifests.push(manifest);
+            }
+        }
+    }
     m.judged = !m.installed.is_empty();
 
     // 3. Target Python.
@@ -413,6 +473,17 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
             .iter()
             .map(|(v, why, span)| (*v, why.clone(), *span))
             .next();
+    }
+    if version.is_none() {
+        version = manifests.iter().find_map(|mf| {
+            let v = python_from_manifest(mf)?;
+            let r = mf.python.first()?;
+            Some((
+                v,
+                format!("requires-python `{}` allows at most {}.{}", r.text.value, v.0, v.1),
+                r.text.span,
+            ))
+        });
     }
     if let Some((v, why, span)) = version {
         m.python = v;
@@ -507,6 +578,35 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         }
     }
     (m, app)
+}
+
+/// The newest Python a manifest's `requires-python` allows, when it sets an
+/// upper bound (`<3.12` → 3.11, `==3.11.*`, `~=3.10.0`, `<=3.11`); None for
+/// an open range (the newest known Python stays the assumption).
+fn python_from_manifest(m: &crate::parse::manifest::Manifest) -> Option<(u8, u8)> {
+    let text = &m.python.first()?.text.value;
+    let mut best: Option<(u8, u8)> = None;
+    for part in text.split(',') {
+        let p = part.trim();
+        let Some((op, ver)) = ["==", "<=", "~=", "<"]
+            .iter()
+            .find_map(|op| p.strip_prefix(op).map(|v| (*op, v.trim())))
+        else {
+            continue;
+        };
+        let mut nums = ver.split('.').map(|x| x.trim_end_matches('*').parse::<u8>().ok());
+        let (Some(Some(major)), Some(Some(minor))) = (nums.next(), nums.next()) else {
+            continue;
+        };
+        let patch_given = ver.split('.').nth(2).is_some_and(|x| x != "*");
+        let v = match op {
+            "<" if !patch_given => (major, minor.checked_sub(1)?),
+            "~=" if !patch_given => continue,
+            _ => (major, minor),
+        };
+        best = Some(best.map_or(v, |b: (u8, u8)| b.min(v)));
+    }
+    best
 }
 
 /// Files of tests and docs: not loaded by the app (fallback mode only).
@@ -716,6 +816,21 @@ mod tests {
             got,
             vec!["requirements/prod.txt", "requirements.txt", "req/base.txt", "reqs.txt"]
         );
+    }
+
+    #[test]
+    fn requires_python_upper_bounds() {
+        let v = |text: &str| {
+            let toml = format!("[project]\nname = \"x\"\nrequires-python = \"{text}\"\n");
+            let m = crate::parse::manifest::parse(FileId(0), &toml, crate::parse::manifest::ManifestKind::PyProject);
+            python_from_manifest(&m)
+        };
+        assert_eq!(v(">=3.8,<3.12"), Some((3, 11)));
+        assert_eq!(v("==3.11.*"), Some((3, 11)));
+        assert_eq!(v("~=3.10.0"), Some((3, 10)));
+        assert_eq!(v("<=3.12"), Some((3, 12)));
+        assert_eq!(v(">=3.10"), None);
+        assert_eq!(v("~=3.10"), None);
     }
 
     #[test]
