@@ -514,7 +514,7 @@ impl<'t> Lexer<'t> {
                 });
                 None
             }
-            Rule::name => tok(TokKind::Name),
+            Rule::name | Rule::plain_name => tok(TokKind::Name),
             Rule::operator => tok(TokKind::Op),
             Rule::number => {
                 if self.check_number(p.as_str(), start, end) {
@@ -903,7 +903,7 @@ impl<'t> Lexer<'t> {
             }
             return;
         }
-        if rule == Rule::name && *bang {
+        if matches!(rule, Rule::name | Rule::plain_name) && *bang {
             *bang = false;
             match text {
                 "r" | "s" | "a" => *conversion = text.chars().next(),
@@ -5348,7 +5348,7 @@ mod grammar {
             input: "x=1_000.5e-3j\\\n.5",
             rule: Rule::tokens,
             tokens: [tokens(0, 17, [
-                name(0, 1), operator(1, 2), number(2, 13), continuation(13, 15), number(15, 17)
+                plain_name(0, 1), operator(1, 2), number(2, 13), continuation(13, 15), number(15, 17)
             ])]
         };
     }
@@ -5361,7 +5361,7 @@ mod grammar {
             input: "a = f\"{x}\"",
             rule: Rule::tokens,
             tokens: [tokens(0, 6, [
-                name(0, 1), operator(2, 3),
+                plain_name(0, 1), operator(2, 3),
                 fstring_start(4, 6, [fstring_prefix(4, 5), single_dq(5, 6)])
             ])]
         };
