@@ -40,6 +40,7 @@ fn codes_and_names_are_unique_sorted_and_well_formed() {
             // nginx is present and stay silent without a backend.
             "GUN" => assert_eq!(m.inputs, &[lint502::discover::FileKind::Gunicorn], "{}", m.code),
             "PM" => assert_eq!(m.inputs, &[lint502::discover::FileKind::Pm2], "{}", m.code),
+            "PY" => assert_eq!(m.inputs, &[lint502::discover::FileKind::Requirements], "{}", m.code),
             "X" => assert!(!m.inputs.is_empty(), "{}", m.code),
             other => panic!("{}: unknown prefix {other}", m.code),
         }
