@@ -113,6 +113,10 @@ pub struct Backend {
     /// uWSGI only: its whole configuration, in the order uWSGI reads it
     /// (`harakiri`, `processes`, `buffer-size`, `socket-timeout`…).
     pub uwsgi: Option<Box<command::UwsgiConfig>>,
+    /// The server command the launcher runs (None for a gunicorn or uWSGI
+    /// config file no launcher uses): its app spec, script and options, for
+    /// the dependency check (`model::entry`).
+    pub command: Option<Box<ServerCommand>>,
 }
 
 #[derive(Debug, Default)]
@@ -325,7 +329,9 @@ impl Builder<'_> {
             let launches = self.launches;
             let cfg = command::uwsgi_config(&cmd, env, &|path| uwsgi_ini_named(db, launches, path));
             self.uwsgi_used.extend(cfg.files.iter().copied());
-            return Some(uwsgi_backend(cfg, cmd.program.span, who));
+            let mut b = uwsgi_backend(cfg, cmd.program.span, who);
+            b.command = Some(Box::new(cmd));
+            return Some(b);
         }
         let binds = config.and_then(|(file, cfg)| config_binds(*file, cfg, env));
         // gunicorn speaks TLS on every listener when a certificate is configured.
@@ -371,6 +377,7 @@ impl Builder<'_> {
             pm2_exec_mode: None,
             pm2_cluster: false,
             uwsgi: None,
+            command: Some(Box::new(cmd)),
         })
     }
 }
@@ -460,6 +467,7 @@ fn uwsgi_backend(cfg: command::UwsgiConfig, span: Span, who: Launcher) -> Backen
         pm2_exec_mode: None,
         pm2_cluster: false,
         uwsgi: Some(Box::new(cfg)),
+        command: None,
     }
 }
 
@@ -994,6 +1002,7 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
         pm2_exec_mode: None,
         pm2_cluster: false,
         uwsgi: None,
+        command: None,
     }
 }
 

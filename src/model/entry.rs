@@ -6,51 +6,12 @@
 use crate::model::backend::BackendModel;
 use crate::model::deps::{Entry, LauncherNeed};
 use crate::model::value::Value;
-use crate::parse::command::{self, ServerCommand, ServerKind, Word};
+use crate::parse::command::{ServerCommand, ServerKind};
 
-/// The words of each launcher that runs a command (the same reading as the
-/// backend model's).
-fn commands(m: &BackendModel) -> Vec<ServerCommand> {
-    let mut out = Vec::new();
-    for (_, l) in &m.launches {
-        let words = if let Some(argv) = &l.argv {
-            Some(argv.iter().map(|a| Word::verbatim(&a.value, a.span, false)).collect())
-        } else {
-            l.command.as_ref().and_then(|c| command::split(&c.value, c.span).ok())
-        };
-        if let Some(words) = words
-            && let Some(cmd) = command::main_server(command::parse_commands(&[words]))
-        {
-            out.push(cmd);
-        }
-    }
-    for (_, f) in &m.pm2 {
-        for app in &f.apps {
-            let Some(script) = &app.script else { continue };
-            let Value::Str(s) = &script.value else { continue };
-            let Ok(mut words) = command::split(s, script.span) else {
-                continue;
-            };
-            if let Some(i) = &app.interpreter
-                && let Value::Str(interp) = &i.value
-                && interp != "none"
-                && let Ok(mut iw) = command::split(interp, i.span)
-            {
-                iw.append(&mut words);
-                words = iw;
-            }
-            if !s.contains(' ')
-                && let Some(args) = &app.args
-                && let Some(list) = &args.list
-            {
-                words.extend(list.iter().map(|a| Word::verbatim(&a.value, a.span, false)));
-            }
-            if let Some(cmd) = command::main_server(command::parse_commands(&[words])) {
-                out.push(cmd);
-            }
-        }
-    }
-    out
+/// The server commands the backends run (the backend model read them from
+/// the launchers: PM2 apps, systemd, compose, Dockerfiles, …).
+fn commands(m: &BackendModel) -> impl Iterator<Item = &ServerCommand> {
+    m.backends.iter().filter_map(|b| b.command.as_deref())
 }
 
 /// A program path inside a virtualenv (`/srv/app/venv/bin/gunicorn`,
