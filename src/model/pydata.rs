@@ -23,6 +23,8 @@ use std::sync::OnceLock;
 const STDLIB_TSV: &str = include_str!("../../data/python/stdlib.tsv");
 const IMPORT_NAMES_TSV: &str = include_str!("../../data/python/import-names.tsv");
 const EXTRAS_TSV: &str = include_str!("../../data/python/extras.tsv");
+/// Bare-requirement closures of the long tail (same columns as extras.tsv).
+const CLOSURES_TSV: &str = include_str!("../../data/python/closures.tsv");
 
 /// A Python `(major, minor)` version.
 pub type PyVersion = (u8, u8);
@@ -46,7 +48,12 @@ fn tables() -> &'static Tables {
     TABLES.get_or_init(|| Tables {
         stdlib: parse_stdlib(STDLIB_TSV),
         modules: parse_import_names(IMPORT_NAMES_TSV),
-        extras: parse_extras(EXTRAS_TSV),
+        extras: {
+            let mut m = parse_extras(CLOSURES_TSV);
+            // extras.tsv wins where both have a row.
+            m.extend(parse_extras(EXTRAS_TSV));
+            m
+        },
     })
 }
 
