@@ -340,7 +340,12 @@ mod tests {
 
     #[test]
     fn tables_parse_completely() {
-        for (text, cols) in [(STDLIB_TSV, 3), (IMPORT_NAMES_TSV, 4), (EXTRAS_TSV, 4)] {
+        for (text, cols) in [
+            (STDLIB_TSV, 3),
+            (IMPORT_NAMES_TSV, 4),
+            (EXTRAS_TSV, 4),
+            (CLOSURES_TSV, 4),
+        ] {
             let rows: Vec<_> = data_rows(text).collect();
             assert!(rows.len() > 100, "too few rows");
             assert!(
@@ -350,7 +355,12 @@ mod tests {
         }
         let t = tables();
         assert_eq!(t.stdlib.len(), data_rows(STDLIB_TSV).count());
-        assert_eq!(t.extras.len(), data_rows(EXTRAS_TSV).count());
+        // closures.tsv leaves out the distributions extras.tsv covers.
+        assert_eq!(
+            t.extras.len(),
+            data_rows(EXTRAS_TSV).count() + data_rows(CLOSURES_TSV).count()
+        );
+        assert!(brings_along("django-prometheus", &[]).contains(&"prometheus-client"));
     }
 
     #[test]
