@@ -741,40 +741,19 @@ fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut high: Option<u32> = None;
     let mut it = raw.chars().peekable();
-    let push = |out: &mut String, high: &mut Option<u32>, u: u32| {
-        if (0xD800..0xDC00).contains(&u) {
-            if high.replace(u).is_some() {
-                out.push('\u{FFFD}');
-            }
-            return;
-        }
-        if (0xDC00..0xE000).contains(&u) {
-            match high.take() {
-                Some(h) => {
-                    out.push(char::from_u32(0x10000 + ((h - 0xD800) << 10) + (u - 0xDC00)).unwrap_or('\u{FFFD}'))
-                }
-                None => out.push('\u{FFFD}'),
-            }
-            return;
-        }
-        if high.take().is_some() {
-            out.push('\u{FFFD}');
-        }
-        out.push(char::from_u32(u).unwrap_or('\u{FFFD}'));
-    };
     while let Some(c) = it.next() {
         if c != '\\' {
-            push(&mut out, &mut high, c as u32);
+            super::push_utf16_unit(&mut out, &mut high, c as u32);
             continue;
         }
         let Some(e) = it.next() else { break };
         match e {
-            'n' => push(&mut out, &mut high, 0x0A),
-            't' => push(&mut out, &mut high, 0x09),
-            'r' => push(&mut out, &mut high, 0x0D),
-            'b' => push(&mut out, &mut high, 0x08),
-            'f' => push(&mut out, &mut high, 0x0C),
-            'v' => push(&mut out, &mut high, 0x0B),
+            'n' => super::push_utf16_unit(&mut out, &mut high, 0x0A),
+            't' => super::push_utf16_unit(&mut out, &mut high, 0x09),
+            'r' => super::push_utf16_unit(&mut out, &mut high, 0x0D),
+            'b' => super::push_utf16_unit(&mut out, &mut high, 0x08),
+            'f' => super::push_utf16_unit(&mut out, &mut high, 0x0C),
+            'v' => super::push_utf16_unit(&mut out, &mut high, 0x0B),
             '0'..='7' => {
                 let mut v = e.to_digit(8).unwrap_or(0);
                 let max = if v <= 3 { 2 } else { 1 };
@@ -787,7 +766,7 @@ fn unescape(raw: &str) -> String {
                         None => break,
                     }
                 }
-                push(&mut out, &mut high, v);
+                super::push_utf16_unit(&mut out, &mut high, v);
             }
             'x' => {
                 let mut look = it.clone();
@@ -795,9 +774,9 @@ fn unescape(raw: &str) -> String {
                 match digits {
                     Some(v) => {
                         it = look;
-                        push(&mut out, &mut high, v);
+                        super::push_utf16_unit(&mut out, &mut high, v);
                     }
-                    None => push(&mut out, &mut high, 'x' as u32),
+                    None => super::push_utf16_unit(&mut out, &mut high, 'x' as u32),
                 }
             }
             'u' => {
@@ -823,9 +802,9 @@ fn unescape(raw: &str) -> String {
                 match v {
                     Some(v) => {
                         it = look;
-                        push(&mut out, &mut high, v);
+                        super::push_utf16_unit(&mut out, &mut high, v);
                     }
-                    None => push(&mut out, &mut high, 'u' as u32),
+                    None => super::push_utf16_unit(&mut out, &mut high, 'u' as u32),
                 }
             }
             '\r' => {
@@ -834,7 +813,7 @@ fn unescape(raw: &str) -> String {
                 }
             }
             '\n' | '\u{2028}' | '\u{2029}' => {}
-            other => push(&mut out, &mut high, other as u32),
+            other => super::push_utf16_unit(&mut out, &mut high, other as u32),
         }
     }
     if high.is_some() {

@@ -1094,28 +1094,6 @@ fn unescape_js(raw: &str) -> Result<String, (usize, usize, String)> {
     let mut out = String::with_capacity(raw.len());
     let mut pending_high: Option<u32> = None;
     let mut it = raw.char_indices().peekable();
-    let push_unit = |out: &mut String, pending: &mut Option<u32>, u: u32| {
-        if (0xD800..0xDC00).contains(&u) {
-            if pending.is_some() {
-                out.push('\u{FFFD}');
-            }
-            *pending = Some(u);
-            return;
-        }
-        if (0xDC00..0xE000).contains(&u) {
-            match pending.take() {
-                Some(h) => {
-                    out.push(char::from_u32(0x10000 + ((h - 0xD800) << 10) + (u - 0xDC00)).unwrap_or('\u{FFFD}'))
-                }
-                None => out.push('\u{FFFD}'),
-            }
-            return;
-        }
-        if pending.take().is_some() {
-            out.push('\u{FFFD}');
-        }
-        out.push(char::from_u32(u).unwrap_or('\u{FFFD}'));
-    };
     while let Some((i, c)) = it.next() {
         if c != '\\' {
             if pending_high.take().is_some() {
@@ -1134,14 +1112,14 @@ fn unescape_js(raw: &str) -> Result<String, (usize, usize, String)> {
             Some(v)
         };
         match e {
-            'n' => push_unit(&mut out, &mut pending_high, 0x0A),
-            't' => push_unit(&mut out, &mut pending_high, 0x09),
-            'r' => push_unit(&mut out, &mut pending_high, 0x0D),
-            'b' => push_unit(&mut out, &mut pending_high, 0x08),
-            'f' => push_unit(&mut out, &mut pending_high, 0x0C),
-            'v' => push_unit(&mut out, &mut pending_high, 0x0B),
+            'n' => super::push_utf16_unit(&mut out, &mut pending_high, 0x0A),
+            't' => super::push_utf16_unit(&mut out, &mut pending_high, 0x09),
+            'r' => super::push_utf16_unit(&mut out, &mut pending_high, 0x0D),
+            'b' => super::push_utf16_unit(&mut out, &mut pending_high, 0x08),
+            'f' => super::push_utf16_unit(&mut out, &mut pending_high, 0x0C),
+            'v' => super::push_utf16_unit(&mut out, &mut pending_high, 0x0B),
             'x' => match hex(&mut it, 2) {
-                Some(v) => push_unit(&mut out, &mut pending_high, v),
+                Some(v) => super::push_utf16_unit(&mut out, &mut pending_high, v),
                 None => {
                     return Err((
                         i,
@@ -1173,7 +1151,7 @@ fn unescape_js(raw: &str) -> Result<String, (usize, usize, String)> {
                     hex(&mut it, 4)
                 };
                 match v {
-                    Some(v) => push_unit(&mut out, &mut pending_high, v),
+                    Some(v) => super::push_utf16_unit(&mut out, &mut pending_high, v),
                     None => {
                         return Err((
                             i,
@@ -1196,7 +1174,7 @@ fn unescape_js(raw: &str) -> Result<String, (usize, usize, String)> {
                         None => break,
                     }
                 }
-                push_unit(&mut out, &mut pending_high, v);
+                super::push_utf16_unit(&mut out, &mut pending_high, v);
             }
             // Line continuations.
             '\r' => {
