@@ -35,7 +35,9 @@ fn selected(select: &[String], meta: &RuleMeta) -> bool {
 }
 
 pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
+    let timer = crate::timing::Timer::new();
     let (found, mut errors) = discover::discover(paths);
+    timer.lap("discover");
     let mut db = SourceDb::new();
     let nginx_paths: Vec<PathBuf> = found
         .iter()
@@ -43,6 +45,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
         .map(|f| f.path.clone())
         .collect();
     let nginx = nginx_model::build(&mut db, &nginx_paths, &opts.nginx);
+    timer.lap("nginx");
     for (path, message) in &nginx.read_errors {
         errors.push(WalkError {
             path: path.clone(),
@@ -60,6 +63,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
         launch: of_kind(discover::FileKind::Launch),
     };
     let backends = crate::model::backend::build(&mut db, &inputs);
+    timer.lap("backends");
     for (path, message) in &backends.read_errors {
         errors.push(WalkError {
             path: path.clone(),
@@ -83,6 +87,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
             versions,
         },
     );
+    timer.lap("python");
     let deployment = Deployment {
         nginx,
         backends,
@@ -90,6 +95,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
     };
     let mut diagnostics = rules::run(&db, &deployment, &|m| selected(&opts.select, m));
     crate::report::sort(&db, &mut diagnostics);
+    timer.lap("rules");
     Outcome {
         db,
         deployment,

@@ -269,7 +269,9 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         needs: inputs.needs,
         ..DepsModel::default()
     };
+    let timer = crate::timing::Timer::new();
     let mut app = PyApp::scan(inputs.checked);
+    timer.lap("python scan");
     let base: Vec<PathBuf> = inputs
         .checked
         .iter()
@@ -453,6 +455,7 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
     }
     m.judged = !m.installed.is_empty();
 
+    timer.lap("python requirements");
     // 3. Target Python.
     let mut version: Option<((u8, u8), String, Span)> = None;
     for b in &base {
@@ -490,6 +493,7 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         m.python_why = Some((why, span));
     }
 
+    timer.lap("python version");
     // 2 and 4: judge the imports.
     if !m.judged {
         return (m, app);
@@ -536,6 +540,7 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         v.sort_by_key(|(i, _)| *i);
         v
     };
+    timer.lap("python reach");
     for (i, how) in reach {
         let Some((file, mut module, strings)) = app
             .parsed(db, i)
@@ -688,53 +693,64 @@ fn judge(
 /// registry, the WSGI handler loads the middleware); the settings module is
 /// the one `DJANGO_SETTINGS_MODULE` names in the entry file.
 fn django_string_imports(app: &mut PyApp, db: &mut SourceDb, i: usize) -> Vec<usize> {
-    let Some((file, module)) = app.parsed(db, i).map(|(f, m)| (*f, m.clone())) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let text = db.get(file).text.clone();
-    if let Some(at) = text.find("DJANGO_SETTINGS_MODULE") {
-        let rest = &text[at + "DJANGO_SETTINGS_MODULE".len()..];
-        let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
-        // The first quoted dotted name after it on the line:
-        // `setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")`.
-        let quoted: Vec<&str> = rest.split(['"', '\'']).collect();
-        if let Some(settings) = quoted.iter().find(|q| {
-            !q.is_empty()
-                && q.split('.')
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
-        }) && let Some(s) = app.resolve(settings)
-        {
-            out.push(s);
+    // What the file names, read while it is borrowed; resolved after.
+    let (settings, strings) = {
+        let Some((file, module)) = app.parsed(db, i) else {
+            return Vec::new();
+        };
+        let text = &db.get(*file).text;
+        let mut settings: Option<String> = None;
+        if let Some(at) = text.find("DJANGO_SETTINGS_MODULE") {
+            let rest = &text[at + "DJANGO_SETTINGS_MODULE".len()..];
+            let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
+            // The first quoted dotted name after it on the line:
+            // `setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")`.
+            settings = rest
+                .split(['"', '\''])
+                .find(|q| {
+                    !q.is_empty()
+                        && q.split('.')
+                            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                })
+                .map(str::to_owned);
         }
-    }
-    for a in &module.assignments {
-        if !matches!(
-            a.target.value.as_str(),
-            "INSTALLED_APPS" | "MIDDLEWARE" | "MIDDLEWARE_CLASSES"
-        ) {
-            continue;
-        }
-        if let Value::List(items) = &a.value.value {
-            for item in items {
-                if let Spanned {
-                    value: Value::Str(s), ..
-                } = item
-                {
-                    // `app.apps.AppConfig` or `pkg.middleware.Class`: the
-                    // longest prefix that is a first-party module.
-                    let mut p = s.clone();
-                    loop {
-                        if let Some(t) = app.resolve(&p) {
-                            out.push(t);
-                            break;
-                        }
-                        match p.rfind('.') {
-                            Some(k) => p.truncate(k),
-                            None => break,
-                        }
+        let mut strings: Vec<String> = Vec::new();
+        for a in &module.assignments {
+            if !matches!(
+                a.target.value.as_str(),
+                "INSTALLED_APPS" | "MIDDLEWARE" | "MIDDLEWARE_CLASSES"
+            ) {
+                continue;
+            }
+            if let Value::List(items) = &a.value.value {
+                for item in items {
+                    if let Spanned {
+                        value: Value::Str(s), ..
+                    } = item
+                    {
+                        strings.push(s.clone());
                     }
                 }
+            }
+        }
+        (settings, strings)
+    };
+    let mut out = Vec::new();
+    if let Some(s) = settings.and_then(|s| app.resolve(&s)) {
+        out.push(s);
+    }
+    for s in strings {
+        // `app.apps.AppConfig` or `pkg.middleware.Class`: the longest
+        // prefix that is a first-party module.
+        let mut p = s;
+        loop {
+            if let Some(t) = app.resolve(&p) {
+                out.push(t);
+                break;
+            }
+            match p.rfind('.') {
+                Some(k) => p.truncate(k),
+                None => break,
             }
         }
     }

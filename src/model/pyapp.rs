@@ -25,6 +25,9 @@ use crate::source::{FileId, SourceDb, SourceFile};
 /// trees and hostile input).
 pub const MAX_PY_FILES: usize = 50_000;
 
+/// At most this many threads parse Python files at once.
+pub const PARSE_THREADS: usize = 8;
+
 #[derive(Debug, Default)]
 pub struct PyApp {
     /// Every `.py` file found, sorted.
@@ -234,6 +237,58 @@ impl PyApp {
         self.parsed.get(&i)
     }
 
+    /// Read and parse the files `want` that are not parsed yet, on up to
+    /// [`PARSE_THREADS`] threads (parsing is a pure function of the text;
+    /// files are added to `db` in order first, so ids do not depend on
+    /// timing).
+    pub fn prefetch(&mut self, db: &mut SourceDb, want: &[usize]) {
+        let mut todo: Vec<(usize, FileId)> = Vec::new();
+        let mut seen = HashSet::new();
+        for &i in want {
+            if self.parsed.contains_key(&i) || !seen.insert(i) {
+                continue;
+            }
+            let Some(path) = self.files.get(i).cloned() else {
+                continue;
+            };
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            if meta.len() > crate::discover::MAX_FILE_SIZE {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else { continue };
+            let display = crate::source::display_path(&path);
+            todo.push((i, db.add(SourceFile::new(path, display, bytes))));
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(PARSE_THREADS);
+        let db_ref: &SourceDb = db;
+        let parse =
+            |&(i, id): &(usize, FileId)| (i, (id, crate::parse::python::parse_module(id, &db_ref.get(id).text)));
+        let done: Vec<(usize, (FileId, Module))> = if threads < 2 || todo.len() < 2 {
+            todo.iter().map(parse).collect()
+        } else {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|s| {
+                let workers: Vec<_> = (0..threads.min(todo.len()))
+                    .map(|_| {
+                        s.spawn(|| {
+                            let mut out = Vec::new();
+                            loop {
+                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(item) = todo.get(k) else { break };
+                                out.push(parse(item));
+                            }
+                            out
+                        })
+                    })
+                    .collect();
+                workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+            })
+        };
+        self.parsed.extend(done);
+    }
+
     /// The first-party files an import brings in: the module, and for
     /// `from pkg import name`, `pkg/name.py` when it exists.
     pub fn targets(&self, from: usize, imp: &Import) -> Vec<usize> {
@@ -291,7 +346,20 @@ impl PyApp {
         let mut queue: VecDeque<(usize, Reach)> = entries.iter().map(|e| (*e, Reach::Boot)).collect();
         // Boot first (breadth-first), so a file reached both ways is Boot.
         let mut later: VecDeque<(usize, Reach)> = VecDeque::new();
-        while let Some((i, how)) = queue.pop_front().or_else(|| later.pop_front()) {
+        loop {
+            // Parse the whole waiting frontier at once, in parallel.
+            let front = if queue.is_empty() { &later } else { &queue };
+            if front.front().is_some_and(|(i, _)| !self.parsed.contains_key(i)) {
+                let want: Vec<usize> = front
+                    .iter()
+                    .map(|(i, _)| *i)
+                    .filter(|i| !seen.contains_key(i))
+                    .collect();
+                self.prefetch(db, &want);
+            }
+            let Some((i, how)) = queue.pop_front().or_else(|| later.pop_front()) else {
+                break;
+            };
             match seen.get(&i) {
                 Some(r) if *r <= how => continue,
                 _ => {}
