@@ -48,6 +48,26 @@ fn main() {
         }
         times.push(t.elapsed());
     }
+    // The same files on two threads (half each), to see how parsing scales.
+    let mut par = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            let (a, b) = texts.split_at(texts.len() / 2);
+            let h = s.spawn(move || {
+                for t in a {
+                    black_box(python::parse_module(FileId(0), black_box(t)));
+                }
+            });
+            for t in b {
+                black_box(python::parse_module(FileId(0), black_box(t)));
+            }
+            let _ = h.join();
+        });
+        par.push(t.elapsed());
+    }
+    par.sort();
+    eprintln!("two threads: median_ms={:.1}", par[par.len() / 2].as_secs_f64() * 1e3);
     times.sort();
     let med = times[times.len() / 2].as_secs_f64();
     println!(

@@ -17,6 +17,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, mpsc};
 
 use crate::parse::python::{Import, Module};
 use crate::source::{FileId, SourceDb, SourceFile};
@@ -237,56 +238,51 @@ impl PyApp {
         self.parsed.get(&i)
     }
 
-    /// Read and parse the files `want` that are not parsed yet, on up to
-    /// [`PARSE_THREADS`] threads (parsing is a pure function of the text;
-    /// files are added to `db` in order first, so ids do not depend on
-    /// timing).
-    pub fn prefetch(&mut self, db: &mut SourceDb, want: &[usize]) {
-        let mut todo: Vec<(usize, FileId)> = Vec::new();
-        let mut seen = HashSet::new();
-        for &i in want {
-            if self.parsed.contains_key(&i) || !seen.insert(i) {
-                continue;
-            }
-            let Some(path) = self.files.get(i).cloned() else {
-                continue;
-            };
-            let Ok(meta) = std::fs::metadata(&path) else { continue };
-            if meta.len() > crate::discover::MAX_FILE_SIZE {
-                continue;
-            }
-            let Ok(bytes) = std::fs::read(&path) else { continue };
-            let display = crate::source::display_path(&path);
-            todo.push((i, db.add(SourceFile::new(path, display, bytes))));
+    /// Read file `i` and hand it to the pool's parsers, unless it is parsed
+    /// or on its way. File ids are given here, on the calling thread, in
+    /// request order, so they do not depend on timing.
+    fn request(&mut self, db: &mut SourceDb, pool: &mut Option<Pool<'_>>, i: usize) {
+        let Some(pool) = pool.as_mut() else { return };
+        if self.parsed.contains_key(&i) || pool.pending.contains(&i) {
+            return;
         }
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(PARSE_THREADS);
-        let db_ref: &SourceDb = db;
-        let parse =
-            |&(i, id): &(usize, FileId)| (i, (id, crate::parse::python::parse_module(id, &db_ref.get(id).text)));
-        let done: Vec<(usize, (FileId, Module))> = if threads < 2 || todo.len() < 2 {
-            todo.iter().map(parse).collect()
-        } else {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            std::thread::scope(|s| {
-                let workers: Vec<_> = (0..threads.min(todo.len()))
-                    .map(|_| {
-                        s.spawn(|| {
-                            let mut out = Vec::new();
-                            loop {
-                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(item) = todo.get(k) else { break };
-                                out.push(parse(item));
-                            }
-                            out
-                        })
-                    })
-                    .collect();
-                workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
-            })
-        };
-        self.parsed.extend(done);
+        let Some(path) = self.files.get(i).cloned() else { return };
+        let Ok(meta) = std::fs::metadata(&path) else { return };
+        if meta.len() > crate::discover::MAX_FILE_SIZE {
+            return;
+        }
+        let Ok(bytes) = std::fs::read(&path) else { return };
+        let display = crate::source::display_path(&path);
+        let id = db.add(SourceFile::new(path, display, bytes));
+        if pool.jobs.send((i, id, db.get(id).text.clone())).is_ok() {
+            pool.pending.insert(i);
+        }
+    }
+
+    /// Wait until file `i` is parsed, if the pool has it. While waiting,
+    /// this thread parses queued files itself.
+    fn wait(&mut self, pool: &mut Option<Pool<'_>>, i: usize) {
+        let Some(pool) = pool.as_mut() else { return };
+        while pool.pending.contains(&i) {
+            let got = match pool.done.try_recv() {
+                Ok(r) => Some(r),
+                Err(mpsc::TryRecvError::Disconnected) => None,
+                Err(mpsc::TryRecvError::Empty) => {
+                    // `try_lock`: a worker may hold the lock while it waits for a job.
+                    let job = pool.job_rx.try_lock().ok().and_then(|rx| rx.try_recv().ok());
+                    match job {
+                        Some((j, id, text)) => Some((j, id, crate::parse::python::parse_module(id, &text))),
+                        None => pool.done.recv().ok(),
+                    }
+                }
+            };
+            let Some((j, id, module)) = got else {
+                pool.pending.clear();
+                return;
+            };
+            pool.pending.remove(&j);
+            self.parsed.insert(j, (id, module));
+        }
     }
 
     /// The first-party files an import brings in: the module, and for
@@ -342,33 +338,75 @@ impl PyApp {
         entries: &[usize],
         extra: &dyn Fn(&mut PyApp, &mut SourceDb, usize) -> Vec<usize>,
     ) -> HashMap<usize, Reach> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(PARSE_THREADS);
+        if threads < 2 {
+            return self.reach_with(db, entries, extra, None);
+        }
+        // Parsing is a pure function of a file's text: files are parsed on
+        // worker threads as soon as an import names them, while this thread
+        // follows the imports of those already parsed.
+        let (jobs, job_rx) = mpsc::channel::<(usize, FileId, String)>();
+        let (done_tx, done) = mpsc::channel::<(usize, FileId, Module)>();
+        let job_rx = Mutex::new(job_rx);
+        std::thread::scope(|s| {
+            // This thread parses too, while it waits (see `wait`).
+            for _ in 1..threads {
+                let done_tx = done_tx.clone();
+                let job_rx = &job_rx;
+                s.spawn(move || {
+                    loop {
+                        let job = match job_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((i, id, text)) = job else { break };
+                        let module = crate::parse::python::parse_module(id, &text);
+                        if done_tx.send((i, id, module)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            let pool = Pool {
+                jobs,
+                job_rx: &job_rx,
+                done,
+                pending: HashSet::new(),
+            };
+            // The pool is dropped when this returns: the workers then stop.
+            self.reach_with(db, entries, extra, Some(pool))
+        })
+    }
+
+    fn reach_with(
+        &mut self,
+        db: &mut SourceDb,
+        entries: &[usize],
+        extra: &dyn Fn(&mut PyApp, &mut SourceDb, usize) -> Vec<usize>,
+        mut pool: Option<Pool<'_>>,
+    ) -> HashMap<usize, Reach> {
         let mut seen: HashMap<usize, Reach> = HashMap::new();
         let mut queue: VecDeque<(usize, Reach)> = entries.iter().map(|e| (*e, Reach::Boot)).collect();
+        for e in entries {
+            self.request(db, &mut pool, *e);
+        }
         // Boot first (breadth-first), so a file reached both ways is Boot.
         let mut later: VecDeque<(usize, Reach)> = VecDeque::new();
-        loop {
-            // Parse the whole waiting frontier at once, in parallel.
-            let front = if queue.is_empty() { &later } else { &queue };
-            if front.front().is_some_and(|(i, _)| !self.parsed.contains_key(i)) {
-                let want: Vec<usize> = front
-                    .iter()
-                    .map(|(i, _)| *i)
-                    .filter(|i| !seen.contains_key(i))
-                    .collect();
-                self.prefetch(db, &want);
-            }
-            let Some((i, how)) = queue.pop_front().or_else(|| later.pop_front()) else {
-                break;
-            };
+        while let Some((i, how)) = queue.pop_front().or_else(|| later.pop_front()) {
             match seen.get(&i) {
                 Some(r) if *r <= how => continue,
                 _ => {}
             }
             seen.insert(i, how);
+            self.wait(&mut pool, i);
             let imports: Vec<Import> = match self.parsed(db, i) {
                 Some((_, m)) => m.imports.clone(),
                 None => continue,
             };
+            let mut next_files: Vec<(usize, Reach)> = Vec::new();
             for imp in &imports {
                 if imp.context.type_checking {
                     continue;
@@ -379,26 +417,44 @@ impl PyApp {
                     Reach::Runtime
                 };
                 for t in self.targets(i, imp) {
-                    if next == Reach::Boot {
-                        queue.push_back((t, next));
-                    } else {
-                        later.push_back((t, next));
-                    }
+                    next_files.push((t, next));
                 }
             }
             for t in extra(self, db, i) {
-                if how == Reach::Boot {
-                    queue.push_back((t, how));
+                next_files.push((t, how));
+            }
+            for (t, next) in next_files {
+                if !seen.contains_key(&t) {
+                    self.request(db, &mut pool, t);
+                }
+                if next == Reach::Boot {
+                    queue.push_back((t, next));
                 } else {
-                    later.push_back((t, how));
+                    later.push_back((t, next));
                 }
             }
             if seen.len() > MAX_PY_FILES {
                 break;
             }
         }
+        // Files requested but never needed are still parsed by the workers;
+        // their results are collected so the pool ends cleanly.
+        if let Some(p) = pool.as_mut() {
+            let pending: Vec<usize> = p.pending.iter().copied().collect();
+            for i in pending {
+                self.wait(&mut pool, i);
+            }
+        }
         seen
     }
+}
+
+/// The parser threads of [`PyApp::reach`]: jobs out, parsed modules back.
+struct Pool<'a> {
+    jobs: mpsc::Sender<(usize, FileId, String)>,
+    job_rx: &'a Mutex<mpsc::Receiver<(usize, FileId, String)>>,
+    done: mpsc::Receiver<(usize, FileId, Module)>,
+    pending: HashSet<usize>,
 }
 
 #[cfg(test)]
@@ -461,6 +517,51 @@ mod tests {
                 ("proj.wsgi".to_string(), Reach::Boot),
             ]
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn parallel_reach_equals_sequential_reach() {
+        // A wide tree: 60 modules imported from the entry, each importing two more.
+        let mut files: Vec<(String, String)> = vec![("pkg/__init__.py".into(), String::new())];
+        let mut entry = String::new();
+        for k in 0..60 {
+            entry.push_str(&format!("from pkg import m{k}\n"));
+            files.push((
+                format!("pkg/m{k}.py"),
+                format!("import pkg.n{k}\ndef f():\n    import pkg.r{k}\n"),
+            ));
+            files.push((format!("pkg/n{k}.py"), format!("import dep{k}\n")));
+            files.push((format!("pkg/r{k}.py"), "import late\n".into()));
+        }
+        files.push(("pkg/main.py".into(), entry));
+        let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let dir = tree("parallel", &refs);
+        let run = |parallel: bool| {
+            let mut app = PyApp::scan(std::slice::from_ref(&dir));
+            let mut db = SourceDb::new();
+            let entry = app.resolve_entry("pkg.main").expect("entry");
+            let reach = if parallel {
+                app.reach(&mut db, &[entry], &|_, _, _| Vec::new())
+            } else {
+                app.reach_with(&mut db, &[entry], &|_, _, _| Vec::new(), None)
+            };
+            let mut got: Vec<(String, Reach, Vec<String>)> = reach
+                .iter()
+                .map(|(i, r)| {
+                    let imports = app
+                        .parsed(&mut db, *i)
+                        .map(|(_, m)| m.imports.iter().map(|x| x.module.clone()).collect());
+                    (app.module_of(*i).unwrap_or_default(), *r, imports.unwrap_or_default())
+                })
+                .collect();
+            got.sort();
+            got
+        };
+        let sequential = run(false);
+        assert_eq!(sequential.len(), 2 + 60 * 3, "main, pkg and three modules per branch");
+        assert!(sequential.contains(&("pkg.r7".into(), Reach::Runtime, vec!["late".into()])));
+        assert_eq!(run(true), sequential);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
