@@ -36,7 +36,11 @@ fn selected(select: &[String], meta: &RuleMeta) -> bool {
 
 pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
     let timer = crate::timing::Timer::new();
-    let (found, mut errors) = discover::discover(paths);
+    let discover::Walked {
+        found,
+        mut errors,
+        files: walked,
+    } = discover::walk(paths);
     timer.lap("discover");
     let mut db = SourceDb::new();
     let nginx_paths: Vec<PathBuf> = found
@@ -81,6 +85,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
         &mut db,
         crate::model::deps::DepsInputs {
             checked: paths,
+            walked: Some(&walked),
             launcher_files,
             entries,
             needs,

@@ -122,6 +122,24 @@ pub fn is_skipped_dir(path: &Path) -> bool {
 /// Walk `paths` (files or folders) and return the files lint502 understands,
 /// sorted by path.
 pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<WalkError>) {
+    let w = walk(paths);
+    (w.found, w.errors)
+}
+
+/// What one walk of the checked paths saw.
+pub struct Walked {
+    /// The files lint502 understands, sorted by path.
+    pub found: Vec<Found>,
+    pub errors: Vec<WalkError>,
+    /// Every regular file under the checked folders (not the files named
+    /// on the command line), in walk order: the Python side takes its
+    /// `.py` files and requirement files from here instead of walking again.
+    pub files: Vec<PathBuf>,
+}
+
+/// [`discover`], keeping the list of every file walked.
+pub fn walk(paths: &[PathBuf]) -> Walked {
+    let mut files = Vec::new();
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
@@ -157,6 +175,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<WalkError>) {
                     if let Some(f) = classify(e.path(), false) {
                         found.push(f);
                     }
+                    files.push(e.into_path());
                 }
                 Ok(_) => {}
                 Err(err) => {
@@ -178,7 +197,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Found>, Vec<WalkError>) {
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     found.dedup_by(|a, b| a.path == b.path);
-    (found, errors)
+    Walked { found, errors, files }
 }
 
 fn parent_names(path: &Path) -> Vec<&str> {

@@ -252,6 +252,9 @@ fn load(db: &mut SourceDb, path: &Path) -> Option<FileId> {
 /// Everything `build` needs from the rest of the model.
 pub struct DepsInputs<'a> {
     pub checked: &'a [PathBuf],
+    /// Every file a walk of `checked` found ([`crate::discover::walk`]);
+    /// `None` walks again.
+    pub walked: Option<&'a [PathBuf]>,
     /// Launcher files' ids (Dockerfiles, scripts, units, compose…) whose text
     /// may name `pip install -r`.
     pub launcher_files: Vec<FileId>,
@@ -270,7 +273,10 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         ..DepsModel::default()
     };
     let timer = crate::timing::Timer::new();
-    let mut app = PyApp::scan(inputs.checked);
+    let mut app = match inputs.walked {
+        Some(files) => PyApp::from_files(inputs.checked, files),
+        None => PyApp::scan(inputs.checked),
+    };
     timer.lap("python scan");
     let base: Vec<PathBuf> = inputs
         .checked
@@ -285,17 +291,29 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         .collect();
 
     // 1. Requirement files, and which are installed.
+    // Requirement files at most four levels down (`requirements/prod.txt`,
+    // `deploy/docker/requirements.txt`).
     let mut candidates: Vec<PathBuf> = Vec::new();
     for b in &base {
-        for entry in walkdir::WalkDir::new(b)
-            .max_depth(4)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !(e.file_type().is_dir() && e.depth() > 0 && crate::discover::is_skipped_dir(e.path())))
-            .flatten()
-        {
-            if entry.file_type().is_file() && is_requirements_name(entry.path()) {
-                candidates.push(entry.path().to_path_buf());
+        let near = |p: &Path| p.strip_prefix(b).is_ok_and(|r| r.components().count() <= 4);
+        match inputs.walked {
+            Some(files) if inputs.checked.iter().all(|c| !c.is_file()) => {
+                candidates.extend(files.iter().filter(|p| near(p) && is_requirements_name(p)).cloned());
+            }
+            _ => {
+                for entry in walkdir::WalkDir::new(b)
+                    .max_depth(4)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .filter_entry(|e| {
+                        !(e.file_type().is_dir() && e.depth() > 0 && crate::discover::is_skipped_dir(e.path()))
+                    })
+                    .flatten()
+                {
+                    if entry.file_type().is_file() && is_requirements_name(entry.path()) {
+                        candidates.push(entry.path().to_path_buf());
+                    }
+                }
             }
         }
     }

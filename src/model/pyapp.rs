@@ -50,47 +50,73 @@ pub enum Reach {
     Runtime,
 }
 
-fn has_init(dir: &Path) -> bool {
-    dir.join("__init__.py").is_file()
-}
-
 impl PyApp {
     /// Find the Python files under `roots` (the checked paths).
     pub fn scan(checked: &[PathBuf]) -> PyApp {
-        let mut app = PyApp::default();
-        let mut dirs_with_py: HashSet<PathBuf> = HashSet::new();
+        let mut files = Vec::new();
+        let mut bases = Vec::new();
         for root in checked {
             let base = if root.is_file() {
                 root.parent().map(Path::to_path_buf).unwrap_or_default()
             } else {
                 root.clone()
             };
+            bases.push(base.clone());
             let walker = walkdir::WalkDir::new(&base)
-                .follow_links(false)
+                .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|e| {
                     !(e.file_type().is_dir() && e.depth() > 0 && crate::discover::is_skipped_dir(e.path()))
                 });
-            for entry in walker.flatten() {
-                if app.files.len() >= MAX_PY_FILES {
-                    break;
-                }
-                let p = entry.path();
-                if entry.file_type().is_file() && p.extension().is_some_and(|e| e == "py") {
-                    if let Some(parent) = p.parent() {
-                        dirs_with_py.insert(parent.to_path_buf());
-                    }
-                    app.files.push(p.to_path_buf());
-                }
-            }
+            files.extend(
+                walker
+                    .flatten()
+                    .filter(|e| e.file_type().is_file())
+                    .map(|e| e.into_path()),
+            );
+        }
+        PyApp::from_files(&bases, &files)
+    }
+
+    /// As [`PyApp::scan`], from the files a walk of `checked` already found
+    /// ([`crate::discover::walk`]: symlinks followed, skipped folders left
+    /// out). A file named in `checked` stands for its folder, which the
+    /// walk did not enter: that folder is walked here.
+    pub fn from_files(checked: &[PathBuf], walked: &[PathBuf]) -> PyApp {
+        let mut app = PyApp::default();
+        let mut dirs_with_py: HashSet<PathBuf> = HashSet::new();
+        let mut extra: Vec<PathBuf> = Vec::new();
+        for root in checked {
+            let base = if root.is_file() {
+                let base = root.parent().map(Path::to_path_buf).unwrap_or_default();
+                extra.extend(PyApp::scan(std::slice::from_ref(&base)).files);
+                base
+            } else {
+                root.clone()
+            };
             app.add_root(&base);
             let src = base.join("src");
             if src.is_dir() {
                 app.add_root(&src);
             }
         }
+        for p in walked.iter().chain(&extra) {
+            if app.files.len() >= MAX_PY_FILES {
+                break;
+            }
+            if p.extension().is_some_and(|e| e == "py") {
+                if let Some(parent) = p.parent() {
+                    dirs_with_py.insert(parent.to_path_buf());
+                }
+                app.files.push(p.clone());
+            }
+        }
+        app.files.sort();
+        app.files.dedup();
         // Parents of top-level packages.
+        let known: HashSet<&Path> = app.files.iter().map(PathBuf::as_path).collect();
+        let has_init = |d: &Path| known.contains(d.join("__init__.py").as_path());
         let mut parents: Vec<PathBuf> = dirs_with_py
             .iter()
             .filter(|d| has_init(d))
@@ -102,7 +128,6 @@ impl PyApp {
         for p in parents {
             app.add_root(&p);
         }
-        app.files.sort();
         app.by_path = app.files.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
         app.first_party = app.top_names();
         app
