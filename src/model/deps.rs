@@ -48,6 +48,8 @@ pub struct Declared {
     pub extras: Vec<String>,
     /// The requirement's name in its file.
     pub span: Span,
+    /// The version specifier as written (`>=2,<2.1`; empty: any version).
+    pub specifier: String,
 }
 
 /// What an import resolves to.
@@ -77,6 +79,28 @@ pub struct ImportUse {
     /// How its file is reached from an entrypoint (None: no entrypoint is
     /// known, every file is read).
     pub reach: Option<Reach>,
+    pub provider: Provider,
+}
+
+/// A framework feature that imports a package of its own when it is used
+/// (FastAPI's `Form` needs python-multipart), judged like an import.
+#[derive(Debug, Clone)]
+pub struct FeatureUse {
+    pub file: FileId,
+    /// The import of the feature, or the string that names it.
+    pub span: Span,
+    /// What is used, for messages: "fastapi `Form`".
+    pub feature: String,
+    /// The modules it imports: any one of them does (`psycopg` or
+    /// `psycopg2` for Django's PostgreSQL backend).
+    pub modules: Vec<String>,
+    /// It fails when a response is made (500), not while the app loads.
+    pub at_request: bool,
+    /// What lint502 saw happen without the package (for the note).
+    pub observed: &'static str,
+    pub reach: Option<Reach>,
+    /// The first module's provider when one is provided; else `Missing`
+    /// with the distributions that would provide any of them.
     pub provider: Provider,
 }
 
@@ -119,6 +143,8 @@ pub struct DepsModel {
     pub python_why: Option<(String, Span)>,
     pub entries: Vec<Entry>,
     pub uses: Vec<ImportUse>,
+    /// Framework features the app uses that import a package of their own.
+    pub features: Vec<FeatureUse>,
     pub needs: Vec<LauncherNeed>,
     /// Whether imports were judged at all (some requirement file exists).
     pub judged: bool,
@@ -405,6 +431,7 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
                             written: n.written.clone(),
                             extras: r.extras.iter().map(|e| e.value.to_ascii_lowercase()).collect(),
                             span: n.span,
+                            specifier: r.specifier.as_ref().map(|x| x.text.clone()).unwrap_or_default(),
                         });
                     }
                 }
@@ -458,6 +485,12 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
                                 .map(|e| e.value.to_ascii_lowercase())
                                 .collect(),
                             span: n.span,
+                            specifier: d
+                                .requirement
+                                .specifier
+                                .as_ref()
+                                .map(|x| x.text.clone())
+                                .unwrap_or_default(),
                         });
                     }
                 }
@@ -559,13 +592,46 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         v
     };
     timer.lap("python reach");
+    let sqlalchemy_21 = sqlalchemy_is_21(&m.declared);
     for (i, how) in reach {
-        let Some((file, mut module, strings)) = app
-            .parsed(db, i)
-            .map(|(f, m)| (*f, m.imports.clone(), settings_string_imports(m)))
-        else {
+        let Some((file, mut module, strings, features)) = app.parsed(db, i).map(|(f, m)| {
+            (
+                *f,
+                m.imports.clone(),
+                settings_string_imports(m),
+                feature_needs(m, sqlalchemy_21),
+            )
+        }) else {
             continue;
         };
+        for f in features {
+            let mut provider = Provider::Missing(Vec::new());
+            let mut would: Vec<String> = Vec::new();
+            for module in &f.modules {
+                let top = module.split('.').next().unwrap_or("");
+                match judge(top, module, &app, &provided, m.python) {
+                    Provider::Missing(w) => would.extend(w),
+                    p => {
+                        provider = p;
+                        break;
+                    }
+                }
+            }
+            if let Provider::Missing(_) = provider {
+                would.dedup();
+                provider = Provider::Missing(would);
+            }
+            m.features.push(FeatureUse {
+                file,
+                span: f.span,
+                feature: f.feature,
+                modules: f.modules,
+                at_request: f.at_request,
+                observed: f.observed,
+                reach: how,
+                provider,
+            });
+        }
         // Django settings: the apps and middleware it names are imported
         // while the app loads, like a module-level import.
         for (dotted, span) in strings {
@@ -601,6 +667,208 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         }
     }
     (m, app)
+}
+
+/// A feature found in one file (see [`feature_needs`]).
+struct FeatureFound {
+    span: Span,
+    feature: String,
+    modules: Vec<String>,
+    at_request: bool,
+    observed: &'static str,
+}
+
+/// Whether the SQLAlchemy the deployment installs is 2.1 or newer, whose
+/// `postgresql://` means psycopg (3) and `oracle://` oracledb; 2.0 and older
+/// mean psycopg2 and cx_Oracle (observed with SQLAlchemy 2.1.9:
+/// `sqlalchemy.dialects.registry.load("postgresql")` is the psycopg dialect;
+/// SQLAlchemy 2.0 docs, "Dialects"). Unpinned means the newest: 2.1.
+fn sqlalchemy_is_21(declared: &[Declared]) -> bool {
+    let Some(d) = declared
+        .iter()
+        .find(|d| matches!(d.canonical.as_str(), "sqlalchemy" | "flask-sqlalchemy" | "sqlmodel"))
+    else {
+        return true;
+    };
+    if d.canonical != "sqlalchemy" {
+        return true;
+    }
+    let spec = d.specifier.replace(' ', "");
+    // An upper bound or a pin below 2.1.
+    !(spec.contains("==1.")
+        || spec.contains("==2.0")
+        || spec.contains("~=1.")
+        || spec.contains("~=2.0.")
+        || spec.contains("<2.1")
+        || spec.contains("<=2.0")
+        || spec.contains("<2,")
+        || spec.ends_with("<2")
+        || spec.contains("<2.0"))
+}
+
+/// Framework features a module uses that import a package of their own.
+/// A feature counts as used when the module imports its name (importing
+/// `Form` from fastapi is for declaring a form route); the failure times
+/// are what lint502 saw with FastAPI 0.165.0, Starlette 1.10.0, Pydantic
+/// 2.14.3, SQLAlchemy 2.1.9 and Django 5.2.19 without the package
+/// (`testdata/observed/backends.md`, case 26).
+fn feature_needs(module: &crate::parse::python::Module, sqlalchemy_21: bool) -> Vec<FeatureFound> {
+    let mut out = Vec::new();
+    for imp in &module.imports {
+        if imp.context.type_checking || imp.context.guarded || imp.kind != ImportKind::From {
+            continue;
+        }
+        for n in &imp.names {
+            let (modules, at_request, observed): (&[&str], bool, &'static str) = match (imp.module.as_str(), n.as_str())
+            {
+                ("fastapi" | "fastapi.param_functions" | "fastapi.params", "Form" | "File" | "UploadFile") => (
+                    &["python_multipart", "multipart"],
+                    false,
+                    "RuntimeError: Form data requires \"python-multipart\" to be installed, raised when the route is declared",
+                ),
+                ("pydantic" | "pydantic.networks", "EmailStr" | "NameEmail") => (
+                    &["email_validator"],
+                    false,
+                    "ImportError: email-validator is not installed, raised when a model class using it is defined",
+                ),
+                ("fastapi.templating" | "starlette.templating", "Jinja2Templates") => (
+                    &["jinja2"],
+                    false,
+                    "ImportError: jinja2 must be installed to use Jinja2Templates, raised when it is created",
+                ),
+                ("fastapi.responses", "ORJSONResponse") => (
+                    &["orjson"],
+                    true,
+                    "AssertionError: orjson must be installed to use ORJSONResponse, raised for each response",
+                ),
+                ("fastapi.responses", "UJSONResponse") => (
+                    &["ujson"],
+                    true,
+                    "AssertionError: ujson must be installed to use UJSONResponse, raised for each response",
+                ),
+                _ => continue,
+            };
+            out.push(FeatureFound {
+                span: imp.statement,
+                feature: format!("{} `{n}`", imp.module.split('.').next().unwrap_or("")),
+                modules: modules.iter().map(|m| (*m).to_owned()).collect(),
+                at_request: at_request || imp.context.function,
+                observed,
+            });
+        }
+    }
+    // Database drivers: Django `DATABASES[…]["ENGINE"]`, and SQLAlchemy
+    // URLs in literal strings of a module that uses SQLAlchemy.
+    let uses_sqlalchemy = module.imports.iter().any(|i| {
+        matches!(
+            i.module.split('.').next().unwrap_or(""),
+            "sqlalchemy" | "flask_sqlalchemy" | "sqlmodel"
+        )
+    });
+    for a in &module.assignments {
+        if a.conditional {
+            continue;
+        }
+        let mut strings: Vec<(String, Span, bool)> = Vec::new();
+        collect_strings(&a.value, None, &mut strings);
+        for (s, span, is_engine) in strings {
+            if is_engine && a.target.value == "DATABASES" {
+                if let Some(modules) = django_engine_driver(&s) {
+                    out.push(FeatureFound {
+                        span,
+                        feature: format!("Django's database ENGINE `{s}`"),
+                        modules: modules.iter().map(|m| (*m).to_owned()).collect(),
+                        at_request: false,
+                        observed: "django.core.exceptions.ImproperlyConfigured: Error loading MySQLdb module, raised while django.setup() loads the apps",
+                    });
+                }
+            } else if (uses_sqlalchemy || a.target.value.contains("SQLALCHEMY"))
+                && let Some((scheme, modules)) = sqlalchemy_driver(&s, sqlalchemy_21)
+            {
+                out.push(FeatureFound {
+                    span,
+                    feature: format!("the SQLAlchemy URL scheme `{scheme}://`"),
+                    modules: modules.iter().map(|m| (*m).to_owned()).collect(),
+                    at_request: false,
+                    observed: "ModuleNotFoundError, raised by create_engine() (at module level: while the app loads)",
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Literal strings in a value, with whether each is the value of an
+/// `ENGINE` key. Environment lookups are not followed: their default is
+/// what a developer machine uses, not necessarily the server.
+fn collect_strings(v: &crate::model::value::Spanned<Value>, key: Option<&str>, out: &mut Vec<(String, Span, bool)>) {
+    match &v.value {
+        Value::Str(s) => out.push((s.clone(), v.span, key == Some("ENGINE"))),
+        Value::List(items) => {
+            for i in items {
+                collect_strings(i, None, out);
+            }
+        }
+        Value::Map(entries) => {
+            for (k, val) in entries {
+                collect_strings(val, Some(&k.value), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The driver modules a Django database backend imports (Django 5.2
+/// `django/db/backends/*/base.py`): any one of them does.
+fn django_engine_driver(engine: &str) -> Option<&'static [&'static str]> {
+    let last = engine.rsplit('.').next().unwrap_or("");
+    match last {
+        "postgresql" | "postgresql_psycopg2" | "postgis" => Some(&["psycopg", "psycopg2"]),
+        "mysql" => Some(&["MySQLdb"]),
+        "oracle" => Some(&["oracledb", "cx_Oracle"]),
+        _ => None,
+    }
+}
+
+/// The driver module a SQLAlchemy URL needs: `dialect+driver://…`, or the
+/// dialect's default driver (SQLAlchemy 2.1 / 2.0, see [`sqlalchemy_is_21`]).
+fn sqlalchemy_driver(url: &str, v21: bool) -> Option<(String, &'static [&'static str])> {
+    let (scheme, rest) = url.split_once("://")?;
+    if rest.is_empty() && !scheme.starts_with("sqlite") {
+        return None;
+    }
+    let (dialect, driver) = match scheme.split_once('+') {
+        Some((d, v)) => (d, Some(v)),
+        None => (scheme, None),
+    };
+    let modules: &'static [&'static str] = match (dialect, driver) {
+        ("postgresql" | "postgres", None) if v21 => &["psycopg"],
+        ("postgresql" | "postgres", None) => &["psycopg2"],
+        ("postgresql", Some("psycopg2" | "psycopg2cffi")) => &["psycopg2"],
+        ("postgresql", Some("psycopg" | "psycopg_async")) => &["psycopg"],
+        ("postgresql", Some("asyncpg")) => &["asyncpg"],
+        ("postgresql", Some("pg8000")) => &["pg8000"],
+        ("mysql" | "mariadb", None | Some("mysqldb")) => &["MySQLdb"],
+        ("mysql" | "mariadb", Some("pymysql")) => &["pymysql"],
+        ("mysql" | "mariadb", Some("aiomysql")) => &["aiomysql"],
+        ("mysql" | "mariadb", Some("asyncmy")) => &["asyncmy"],
+        ("mysql", Some("mysqlconnector")) => &["mysql.connector"],
+        ("mariadb", Some("mariadbconnector")) => &["mariadb"],
+        ("sqlite", Some("aiosqlite")) => &["aiosqlite"],
+        ("oracle", None) if v21 => &["oracledb"],
+        ("oracle", None | Some("cx_oracle")) => &["cx_Oracle"],
+        ("oracle", Some("oracledb")) => &["oracledb"],
+        ("mssql", None | Some("pyodbc")) => &["pyodbc"],
+        ("mssql", Some("pymssql")) => &["pymssql"],
+        ("mssql", Some("aioodbc")) => &["aioodbc"],
+        _ => return None,
+    };
+    // `postgres://` is not a name SQLAlchemy 1.4+ accepts at all
+    // (NoSuchModuleError); that is a different failure, left alone.
+    if dialect == "postgres" {
+        return None;
+    }
+    Some((scheme.to_owned(), modules))
 }
 
 /// The newest Python a manifest's `requires-python` allows, when it sets an

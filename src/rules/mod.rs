@@ -137,6 +137,10 @@ pub static RULES: &[Rule] = &[
         check: python::requirement_is_stdlib::check,
     },
     Rule {
+        meta: &python::feature_package_missing::META,
+        check: python::feature_package_missing::check,
+    },
+    Rule {
         meta: &cross::proxy_target_no_listener::META,
         check: cross::proxy_target_no_listener::check,
     },
