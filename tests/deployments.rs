@@ -60,3 +60,36 @@ fn scripts_outside_the_checked_folder_are_not_read() {
     .expect("write");
     assert_eq!(common::codes(&inner), vec!["X001"]);
 }
+
+/// A virtualenv in the repository says which modules a distribution
+/// provides: its `*.dist-info` wins over lint502's tables.
+#[test]
+fn a_repository_virtualenv_names_the_modules_of_its_distributions() {
+    let base = common::temp_dir("venv-metadata");
+    std::fs::write(base.join("requirements.txt"), "acme-web==1.0\n").expect("write");
+    std::fs::write(base.join("Procfile"), "web: gunicorn app:app\n").expect("write");
+    std::fs::write(
+        base.join("app.py"),
+        "import acme_http\nimport yaml\napp = acme_http.App()\n",
+    )
+    .expect("write");
+    // No virtualenv: neither module is known to come from acme-web.
+    let lines = common::short_lines(&base, &["PY001"]);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].contains("`acme_http`") && lines[1].contains("`yaml`"),
+        "{lines:?}"
+    );
+    let site = base.join(".venv/lib/python3.12/site-packages");
+    let info = site.join("acme_web-1.0.dist-info");
+    std::fs::create_dir_all(&info).expect("mkdir");
+    std::fs::write(base.join(".venv/pyvenv.cfg"), "home = /usr/bin\n").expect("write");
+    std::fs::write(info.join("METADATA"), "Name: acme-web\nRequires-Dist: PyYAML>=6\n").expect("write");
+    std::fs::write(info.join("RECORD"), "acme_http/__init__.py,,\n").expect("write");
+    let yaml = site.join("PyYAML-6.0.2.dist-info");
+    std::fs::create_dir_all(&yaml).expect("mkdir");
+    std::fs::write(yaml.join("METADATA"), "Name: PyYAML\n").expect("write");
+    std::fs::write(yaml.join("top_level.txt"), "_yaml\nyaml\n").expect("write");
+    // With it: acme_http is acme-web's, and yaml comes with it.
+    assert_eq!(common::codes(&base), Vec::<&str>::new());
+}

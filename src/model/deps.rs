@@ -146,6 +146,8 @@ pub struct DepsModel {
     /// Framework features the app uses that import a package of their own.
     pub features: Vec<FeatureUse>,
     pub needs: Vec<LauncherNeed>,
+    /// The virtualenv whose metadata was read, when the checked folder has one.
+    pub venv: Option<PathBuf>,
     /// Whether imports were judged at all (some requirement file exists).
     pub judged: bool,
 }
@@ -549,7 +551,10 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
     if !m.judged {
         return (m, app);
     }
-    let provided = provided_modules(&m.declared);
+    // A virtualenv in the checked folder: its metadata wins over the tables.
+    let venv = base.iter().find_map(|b| crate::model::venv::find(b));
+    m.venv = venv.as_ref().map(|v| v.root.clone());
+    let provided = provided_modules(&m.declared, venv.as_ref());
     let mut entry_files: Vec<usize> = Vec::new();
     for e in &m.entries {
         if let Some(f) = &e.file {
@@ -916,12 +921,30 @@ fn is_test_path(p: &Path) -> bool {
 
 /// Top-level modules the declared distributions provide, each with the
 /// declared distribution it comes through and the one that provides it.
-fn provided_modules(declared: &[Declared]) -> HashMap<String, (String, String)> {
+fn provided_modules(
+    declared: &[Declared],
+    venv: Option<&crate::model::venv::Venv>,
+) -> HashMap<String, (String, String)> {
     let mut out: HashMap<String, (String, String)> = HashMap::new();
+    let of = |dist: &str| -> Vec<String> {
+        match venv.and_then(|v| v.modules.get(dist)) {
+            Some(ms) => ms.clone(),
+            None => crate::model::pydata::modules_of(dist)
+                .into_iter()
+                .map(|m| m.to_string())
+                .collect(),
+        }
+    };
     for d in declared {
-        for m in crate::model::pydata::modules_of(&d.canonical) {
-            out.entry(m.to_string())
-                .or_insert((d.canonical.clone(), d.canonical.clone()));
+        for m in of(&d.canonical) {
+            out.entry(m).or_insert((d.canonical.clone(), d.canonical.clone()));
+        }
+        if let Some(v) = venv {
+            for b in v.closure(&d.canonical) {
+                for m in of(&b) {
+                    out.entry(m).or_insert((d.canonical.clone(), b.clone()));
+                }
+            }
         }
         let extras: Vec<&str> = d.extras.iter().map(String::as_str).collect();
         for b in crate::model::pydata::brings_along(&d.canonical, &extras) {

@@ -41,3 +41,4 @@ pub mod entry;
 pub mod pyapp;
 pub mod pydata;
 pub mod value;
+pub mod venv;
