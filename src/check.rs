@@ -90,13 +90,16 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
             entries,
             needs,
             versions,
+            served: crate::model::entry::served(&backends),
         },
     );
     timer.lap("python");
+    let deploy = crate::model::deploy::build(&mut db, &walked, paths, &backends.pm2);
     let deployment = Deployment {
         nginx,
         backends,
         deps: Some(deps),
+        deploy,
     };
     let mut diagnostics = rules::run(&db, &deployment, &|m| selected(&opts.select, m));
     crate::report::sort(&db, &mut diagnostics);

@@ -38,6 +38,10 @@ pub enum FileKind {
     /// Not produced by [`discover`]: the dependency model finds them itself
     /// (`model::deps`); rules name it as their input.
     Requirements,
+    /// Deploy steps: shell scripts, Makefiles, CI workflows, PM2 `deploy`.
+    /// Not produced by [`discover`]: the deploy model picks them from the
+    /// walked files (`model::deploy`); rules name it as their input.
+    Deploy,
 }
 
 impl FileKind {
@@ -49,6 +53,7 @@ impl FileKind {
             FileKind::Launch => "launch",
             FileKind::Template => "template",
             FileKind::Requirements => "requirements",
+            FileKind::Deploy => "deploy",
         }
     }
 }

@@ -47,7 +47,7 @@ fn scripts_outside_the_checked_folder_are_not_read() {
     .expect("write");
     std::fs::write(
         inner.join("ecosystem.config.js"),
-        "module.exports = { apps: [{ name: 'a', script: '../server.js' }] };\n",
+        "module.exports = { apps: [{ name: 'a', script: '../server.js', exp_backoff_restart_delay: 100 }] };\n",
     )
     .expect("write");
     assert_eq!(common::codes(&inner), Vec::<&str>::new());
@@ -55,7 +55,7 @@ fn scripts_outside_the_checked_folder_are_not_read() {
     std::fs::write(inner.join("server.js"), server).expect("write");
     std::fs::write(
         inner.join("ecosystem.config.js"),
-        "module.exports = { apps: [{ name: 'a', script: './server.js' }] };\n",
+        "module.exports = { apps: [{ name: 'a', script: './server.js', exp_backoff_restart_delay: 100 }] };\n",
     )
     .expect("write");
     assert_eq!(common::codes(&inner), vec!["X001"]);

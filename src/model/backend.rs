@@ -117,6 +117,10 @@ pub struct Backend {
     /// config file no launcher uses): its app spec, script and options, for
     /// the dependency check (`model::entry`).
     pub command: Option<Box<ServerCommand>>,
+    /// gunicorn only: the repository's config file it reads (`-c`, or the
+    /// default `./gunicorn.conf.py`), an index into [`BackendModel::gunicorn`]
+    /// by file id.
+    pub gunicorn_config: Option<FileId>,
 }
 
 #[derive(Debug, Default)]
@@ -377,6 +381,7 @@ impl Builder<'_> {
             pm2_exec_mode: None,
             pm2_cluster: false,
             uwsgi: None,
+            gunicorn_config: config.map(|(f, _)| *f),
             command: Some(Box::new(cmd)),
         })
     }
@@ -467,6 +472,7 @@ fn uwsgi_backend(cfg: command::UwsgiConfig, span: Span, who: Launcher) -> Backen
         pm2_exec_mode: None,
         pm2_cluster: false,
         uwsgi: Some(Box::new(cfg)),
+        gunicorn_config: None,
         command: None,
     }
 }
@@ -1003,6 +1009,7 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
         pm2_cluster: false,
         uwsgi: None,
         command: None,
+        gunicorn_config: Some(file),
     }
 }
 

@@ -104,6 +104,79 @@ pub struct FeatureUse {
     pub provider: Provider,
 }
 
+/// An app a server loads, and whether its constructor makes it an ASGI or a
+/// WSGI app.
+#[derive(Debug, Clone)]
+pub struct AppInterface {
+    pub served: crate::model::entry::Served,
+    /// The constructor by dotted path (`fastapi.FastAPI`).
+    pub constructor: String,
+    pub asgi: bool,
+    /// The assignment's value (`FastAPI(title="x")`).
+    pub at: Span,
+}
+
+/// ASGI and WSGI app constructors by dotted path (the frameworks' own
+/// documentation of how to serve them; Django `django/core/asgi.py`,
+/// `django/core/wsgi.py`).
+fn app_interface(constructor: &str) -> Option<bool> {
+    Some(match constructor {
+        "fastapi.FastAPI"
+        | "fastapi.applications.FastAPI"
+        | "starlette.applications.Starlette"
+        | "quart.Quart"
+        | "quart.app.Quart"
+        | "django.core.asgi.get_asgi_application"
+        | "channels.routing.ProtocolTypeRouter"
+        | "litestar.Litestar"
+        | "falcon.asgi.App"
+        | "socketio.ASGIApp" => true,
+        "flask.Flask"
+        | "flask.app.Flask"
+        | "django.core.wsgi.get_wsgi_application"
+        | "bottle.Bottle"
+        | "bottle.default_app"
+        | "falcon.App"
+        | "falcon.API"
+        | "socketio.WSGIApp" => false,
+        _ => return None,
+    })
+}
+
+/// What the variable a server loads is made by: the last unconditional
+/// top-level assignment to it, when its value is a call of an imported name.
+fn resolve_app(module: &crate::parse::python::Module, text: &str, variable: &str) -> Option<(String, bool, Span)> {
+    let a = module
+        .assignments
+        .iter()
+        .rfind(|a| a.target.value == variable && !a.conditional)?;
+    let expr = text.get(a.value.span.range())?;
+    let callee = expr.split('(').next()?.trim();
+    if callee.is_empty() || callee.len() == expr.trim().len() {
+        return None;
+    }
+    if !callee
+        .split('.')
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    {
+        return None;
+    }
+    let (head, rest) = match callee.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (callee, None),
+    };
+    let path = module.bindings.iter().rev().find_map(|b| match &b.kind {
+        crate::parse::python::BindingKind::Import(p) if b.name.value == head && !b.conditional => Some(p.clone()),
+        _ => None,
+    })?;
+    let dotted = match rest {
+        Some(r) => format!("{path}.{r}"),
+        None => path,
+    };
+    let asgi = app_interface(&dotted)?;
+    Some((dotted, asgi, a.value.span))
+}
+
 /// Something the launcher itself imports (a server, a worker class).
 #[derive(Debug, Clone)]
 pub struct LauncherNeed {
@@ -145,6 +218,8 @@ pub struct DepsModel {
     pub uses: Vec<ImportUse>,
     /// Framework features the app uses that import a package of their own.
     pub features: Vec<FeatureUse>,
+    /// Apps servers load, with the interface their constructor gives them.
+    pub apps: Vec<AppInterface>,
     pub needs: Vec<LauncherNeed>,
     /// The virtualenv whose metadata was read, when the checked folder has one.
     pub venv: Option<PathBuf>,
@@ -289,6 +364,8 @@ pub struct DepsInputs<'a> {
     pub entries: Vec<Entry>,
     /// Launcher needs found by the backend model.
     pub needs: Vec<LauncherNeed>,
+    /// Apps servers load by spec (`model::entry::served`).
+    pub served: Vec<crate::model::entry::Served>,
     /// Python versions launchers name (interpreter paths, `FROM python:`).
     pub versions: Vec<((u8, u8), String, Span)>,
 }
@@ -547,6 +624,23 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
     }
 
     timer.lap("python version");
+    // The apps servers load (needs no requirement file).
+    for served in &inputs.served {
+        let Some(i) = app.resolve_entry(&served.module) else {
+            continue;
+        };
+        let found = app
+            .parsed(db, i)
+            .and_then(|(f, module)| resolve_app(module, &db.get(*f).text, &served.variable));
+        if let Some((constructor, asgi, at)) = found {
+            m.apps.push(AppInterface {
+                served: served.clone(),
+                constructor,
+                asgi,
+                at,
+            });
+        }
+    }
     // 2 and 4: judge the imports.
     if !m.judged {
         return (m, app);

@@ -7,6 +7,7 @@ use crate::model::backend::BackendModel;
 use crate::model::deps::{Entry, LauncherNeed};
 use crate::model::value::Value;
 use crate::parse::command::{ServerCommand, ServerKind};
+use crate::source::Span;
 
 /// The server commands the backends run (the backend model read them from
 /// the launchers: PM2 apps, systemd, compose, Dockerfiles, …).
@@ -52,6 +53,80 @@ fn spec_module(spec: &str) -> Option<String> {
         && m.split('.')
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'));
     ok.then(|| m.to_owned())
+}
+
+/// An app a server loads by spec (`module:variable`), and how it calls it.
+#[derive(Debug, Clone)]
+pub struct Served {
+    /// "gunicorn", "uvicorn", "hypercorn", "daphne".
+    pub server: &'static str,
+    /// gunicorn's effective worker class (command line, else its config
+    /// file) with its span; None: the default, `sync`.
+    pub worker: Option<(String, Span)>,
+    /// The module and the variable of the spec (gunicorn's default variable
+    /// is `application`).
+    pub module: String,
+    pub variable: String,
+    pub span: Span,
+    /// uvicorn's `--interface` (`auto`, `asgi3`, `asgi2`, `wsgi`), as given.
+    pub interface: Option<String>,
+}
+
+/// The apps the servers load, with the worker that calls them. Factories
+/// (`module:create_app()`) and specs with variables are left out.
+pub fn served(m: &BackendModel) -> Vec<Served> {
+    let mut out = Vec::new();
+    for b in &m.backends {
+        let Some(cmd) = b.command.as_deref() else { continue };
+        let server = match cmd.kind {
+            ServerKind::Gunicorn => "gunicorn",
+            ServerKind::Uvicorn => "uvicorn",
+            ServerKind::Hypercorn => "hypercorn",
+            ServerKind::Daphne => "daphne",
+            _ => continue,
+        };
+        let Some(app) = &cmd.args.app else { continue };
+        let Some(module) = spec_module(&app.text) else { continue };
+        let variable = match app.text.split_once(':') {
+            Some((_, v)) => v.trim().to_owned(),
+            None if server == "gunicorn" => "application".to_owned(),
+            None => continue,
+        };
+        if variable.is_empty() || !variable.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let mut worker = cmd.args.worker_class.as_ref().map(|w| (w.text.clone(), w.span));
+        if worker.is_none()
+            && server == "gunicorn"
+            && let Some(cfg) = b
+                .gunicorn_config
+                .and_then(|f| m.gunicorn.iter().find(|(id, _)| *id == f))
+                .map(|(_, c)| c)
+            && let Some(v) = cfg.get("worker_class")
+        {
+            worker = match &v.value {
+                Value::Str(s) => Some((s.clone(), v.span)),
+                // Computed: unknown, so the app is not judged.
+                _ => continue,
+            };
+        }
+        let interface = cmd
+            .args
+            .options
+            .iter()
+            .find(|o| o.name == "--interface")
+            .and_then(|o| o.value.as_ref())
+            .map(|v| v.text.clone());
+        out.push(Served {
+            server,
+            worker,
+            module,
+            variable,
+            span: app.span,
+            interface,
+        });
+    }
+    out
 }
 
 pub fn entries_and_needs(m: &BackendModel) -> (Vec<Entry>, Vec<LauncherNeed>) {

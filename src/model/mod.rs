@@ -5,6 +5,7 @@ pub mod directives;
 pub mod gunicorn;
 pub mod nginx;
 pub mod pm2;
+pub mod proxy;
 
 use crate::discover::FileKind;
 
@@ -16,6 +17,8 @@ pub struct Deployment {
     /// The Python app's dependencies (None when the check has no Python
     /// side at all).
     pub deps: Option<deps::DepsModel>,
+    /// Deploy steps (scripts, Makefiles, CI workflows, PM2 `deploy`).
+    pub deploy: deploy::DeployModel,
 }
 
 impl Deployment {
@@ -31,11 +34,13 @@ impl Deployment {
             FileKind::Pm2 => !self.backends.pm2.is_empty(),
             FileKind::Gunicorn => !self.backends.gunicorn.is_empty(),
             FileKind::Launch => !self.backends.launches.is_empty(),
+            FileKind::Deploy => !self.deploy.sequences.is_empty(),
         }
     }
 }
 pub mod backend;
 pub mod code;
+pub mod deploy;
 pub mod deps;
 pub mod entry;
 pub mod pyapp;

@@ -105,6 +105,10 @@ pub static RULES: &[Rule] = &[
         check: nginx::upstream_all_down::check,
     },
     Rule {
+        meta: &nginx::proxy_buffers_rejected::META,
+        check: nginx::proxy_buffers_rejected::check,
+    },
+    Rule {
         meta: &pm2::fork_instances_same_address::META,
         check: pm2::fork_instances_same_address::check,
     },
@@ -119,6 +123,14 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &pm2::script_args_dropped::META,
         check: pm2::script_args_dropped::check,
+    },
+    Rule {
+        meta: &pm2::no_restart_backoff::META,
+        check: pm2::no_restart_backoff::check,
+    },
+    Rule {
+        meta: &pm2::autorestart_off::META,
+        check: pm2::autorestart_off::check,
     },
     Rule {
         meta: &python::import_not_installed::META,
@@ -175,6 +187,14 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cross::pass_protocol_mismatch::META,
         check: cross::pass_protocol_mismatch::check,
+    },
+    Rule {
+        meta: &cross::deploy_restarts_without_install::META,
+        check: cross::deploy_restarts_without_install::check,
+    },
+    Rule {
+        meta: &cross::app_interface_mismatch::META,
+        check: cross::app_interface_mismatch::check,
     },
 ];
 

@@ -1,7 +1,9 @@
 //! Cross-file rules: Nginx against the backends behind it, and backends
 //! against each other.
+pub mod app_interface_mismatch;
 pub mod backend_address_conflict;
 pub mod backend_all_interfaces;
+pub mod deploy_restarts_without_install;
 pub mod nginx_listen_conflict;
 pub mod pass_protocol_mismatch;
 pub mod proxy_host_mismatch;

@@ -4,6 +4,7 @@ pub mod directive_not_allowed_here;
 pub mod include_cycle;
 pub mod include_not_found;
 pub mod invalid_argument_count;
+pub mod proxy_buffers_rejected;
 pub mod unknown_directive;
 pub mod upstream_all_down;
 pub mod upstream_host_not_found;

@@ -1,6 +1,8 @@
 //! Rules about PM2 apps.
+pub mod autorestart_off;
 pub mod cluster_mode_not_node;
 pub mod fork_instances_same_address;
+pub mod no_restart_backoff;
 pub mod python_run_by_node;
 pub mod script_args_dropped;
 

@@ -7,6 +7,7 @@ module.exports = {
       interpreter: "/srv/api/venv/bin/python",
       exec_mode: "cluster",
       instances: "max",
+      exp_backoff_restart_delay: 100,
     },
   ],
 };

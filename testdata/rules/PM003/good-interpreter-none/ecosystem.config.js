@@ -6,6 +6,7 @@ module.exports = {
       script: "venv/bin/gunicorn",
       args: ["--bind", "127.0.0.1:8000", "site.wsgi"],
       interpreter: "none",
+      exp_backoff_restart_delay: 100,
     },
   ],
 };

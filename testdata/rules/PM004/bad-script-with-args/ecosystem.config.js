@@ -5,6 +5,7 @@ module.exports = {
       script: "venv/bin/gunicorn api.wsgi",
       args: "--bind 127.0.0.1:8001 --workers 3",
       interpreter: "none",
+      exp_backoff_restart_delay: 100,
     },
   ],
 };

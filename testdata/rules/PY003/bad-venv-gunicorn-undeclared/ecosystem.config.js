@@ -1,3 +1,3 @@
 module.exports = {
-  apps: [{ name: "web", script: "./venv/bin/gunicorn", args: "-b 127.0.0.1:8000 web:app", interpreter: "none" }],
+  apps: [{ name: "web", script: "./venv/bin/gunicorn", args: "-b 127.0.0.1:8000 web:app", interpreter: "none", exp_backoff_restart_delay: 100 }],
 };

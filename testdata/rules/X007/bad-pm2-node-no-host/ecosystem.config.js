@@ -1,3 +1,3 @@
 module.exports = {
-  apps: [{ name: "web", script: "index.js", env: { PORT: 3000 } }],
+  apps: [{ name: "web", script: "index.js", env: { PORT: 3000 }, exp_backoff_restart_delay: 100 }],
 };

@@ -1,0 +1,10 @@
+module.exports = {
+  apps: [
+    {
+      name: "api",
+      script: "server.js",
+      autorestart: false,
+      max_restarts: 10,
+    },
+  ],
+};

@@ -1,0 +1,2 @@
+#!/bin/sh
+cd /var/www/site && git pull && sudo systemctl reload site

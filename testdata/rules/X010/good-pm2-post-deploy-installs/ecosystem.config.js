@@ -1,0 +1,14 @@
+module.exports = {
+  apps: [{ name: "api", script: "server.js", exp_backoff_restart_delay: 100 }],
+  deploy: {
+    production: {
+      user: "deploy",
+      host: "app.example.com",
+      ref: "origin/main",
+      repo: "git@github.com:acme/api.git",
+      path: "/srv/api",
+      "pre-deploy": "npm ci",
+      "post-deploy": "npm ci --omit=dev && pm2 reload ecosystem.config.js --env production",
+    },
+  },
+};

@@ -1,0 +1,2 @@
+workers = 3
+worker_class = "uvicorn.workers.UvicornWorker"
