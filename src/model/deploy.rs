@@ -210,19 +210,7 @@ fn shell_shebang(path: &Path) -> bool {
     if f.take(256).read_to_end(&mut buf).is_err() {
         return false;
     }
-    let head = String::from_utf8_lossy(&buf);
-    let Some(line) = head.lines().next().and_then(|l| l.strip_prefix("#!")) else {
-        return false;
-    };
-    let mut words = line.split_whitespace();
-    let first = words.next().unwrap_or("");
-    let prog = if first.ends_with("/env") {
-        words.find(|w| !w.starts_with('-')).unwrap_or("")
-    } else {
-        first
-    };
-    let prog = prog.rsplit('/').next().unwrap_or(prog);
-    matches!(prog, "sh" | "bash" | "dash" | "ash" | "zsh")
+    crate::parse::launch::shebang_is_shell(&String::from_utf8_lossy(&buf))
 }
 
 /// A line of text and where it starts in the file (None: somewhere inside

@@ -31,7 +31,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::model::pyapp::{PyApp, Reach};
-use crate::model::value::{Spanned, Value};
+use crate::model::value::Value;
 use crate::parse::python::{Import, ImportKind};
 use crate::parse::requirements::{self, IncludeKind, RequirementsFile};
 use crate::source::{FileId, SourceDb, SourceFile, Span};
@@ -1117,25 +1117,7 @@ fn django_string_imports(app: &mut PyApp, db: &mut SourceDb, i: usize) -> Vec<us
                 })
                 .map(str::to_owned);
         }
-        let mut strings: Vec<String> = Vec::new();
-        for a in &module.assignments {
-            if !matches!(
-                a.target.value.as_str(),
-                "INSTALLED_APPS" | "MIDDLEWARE" | "MIDDLEWARE_CLASSES"
-            ) {
-                continue;
-            }
-            if let Value::List(items) = &a.value.value {
-                for item in items {
-                    if let Spanned {
-                        value: Value::Str(s), ..
-                    } = item
-                    {
-                        strings.push(s.clone());
-                    }
-                }
-            }
-        }
+        let strings: Vec<String> = settings_string_imports(module).into_iter().map(|(s, _)| s).collect();
         (settings, strings)
     };
     let mut out = Vec::new();

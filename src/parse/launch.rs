@@ -3900,22 +3900,7 @@ pub fn kind_of(path: &Path, head: &str) -> Option<LaunchSource> {
     if ext == "ini" && (lower == "uwsgi.ini" || ini_has_uwsgi(head)) {
         return Some(LaunchSource::Uwsgi);
     }
-    let shebang = head
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("#!"))
-        .map(|l| {
-            let mut words = l.split_whitespace();
-            let first = words.next().unwrap_or("");
-            let prog = if first.ends_with("/env") {
-                words.find(|w| !w.starts_with('-')).unwrap_or("")
-            } else {
-                first
-            };
-            let prog = prog.rsplit('/').next().unwrap_or(prog);
-            matches!(prog, "sh" | "bash" | "dash" | "ash" | "zsh")
-        })
-        .unwrap_or(false);
+    let shebang = shebang_is_shell(head);
     if (matches!(ext, "sh" | "bash") || shebang) && runs_server(head) {
         return Some(LaunchSource::Shell);
     }
@@ -3961,6 +3946,23 @@ pub fn parse_path(file: FileId, path: &Path, text: &str) -> Option<Result<Vec<La
             launches
         }),
     })
+}
+
+/// Whether a file's first line is a shebang of a POSIX-like shell
+/// (`#!/bin/sh`, `#!/usr/bin/env bash`).
+pub fn shebang_is_shell(head: &str) -> bool {
+    let Some(line) = head.lines().next().and_then(|l| l.strip_prefix("#!")) else {
+        return false;
+    };
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let prog = if first.ends_with("/env") {
+        words.find(|w| !w.starts_with('-')).unwrap_or("")
+    } else {
+        first
+    };
+    let prog = prog.rsplit('/').next().unwrap_or(prog);
+    matches!(prog, "sh" | "bash" | "dash" | "ash" | "zsh")
 }
 
 #[cfg(test)]
