@@ -175,14 +175,7 @@ fn source_kind(path: &Path, name: &str, roots: &[PathBuf]) -> Option<Source> {
     let lower = name.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     let rel = roots.iter().find_map(|r| path.strip_prefix(r).ok()).unwrap_or(path);
-    let dirs: Vec<String> = rel
-        .parent()
-        .map(|p| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
-                .collect()
-        })
-        .unwrap_or_default();
+    let dirs = crate::parse::launch::lowercase_dirs(rel);
     if matches!(name, "Makefile" | "makefile" | "GNUmakefile") || ext == "mk" {
         return Some(Source::Make);
     }

@@ -3855,14 +3855,7 @@ fn unit_has_section(head: &str) -> bool {
 pub fn kind_of(path: &Path, head: &str) -> Option<LaunchSource> {
     let name = path.file_name()?.to_string_lossy();
     let lower = name.to_ascii_lowercase();
-    let dirs: Vec<String> = path
-        .parent()
-        .map(|p| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
-                .collect()
-        })
-        .unwrap_or_default();
+    let dirs = lowercase_dirs(path);
     let parent = dirs.last().map(String::as_str).unwrap_or("");
     let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
 
@@ -3946,6 +3939,18 @@ pub fn parse_path(file: FileId, path: &Path, text: &str) -> Option<Result<Vec<La
             launches
         }),
     })
+}
+
+/// The folders of a path, lowercased (`Deploy/Docker/run.sh` →
+/// `["deploy", "docker"]`).
+pub fn lowercase_dirs(path: &Path) -> Vec<String> {
+    path.parent()
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether a file's first line is a shebang of a POSIX-like shell
