@@ -95,8 +95,10 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
     );
     timer.lap("python");
     let deploy = crate::model::deploy::build(&mut db, &walked, paths, &backends.pm2);
+    let nginx_version = crate::model::nginx_version::detect(&backends, opts.nginx.version.as_deref(), &db);
     let deployment = Deployment {
         nginx,
+        nginx_version,
         backends,
         deps: Some(deps),
         deploy,

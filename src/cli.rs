@@ -90,6 +90,10 @@ pub struct CheckArgs {
     /// The repository folder that plays /etc/nginx (default: detected)
     #[arg(long)]
     pub nginx_prefix: Option<PathBuf>,
+    /// The nginx version the deployment runs, e.g. 1.28.0 or 1.30 (default: read from an nginx image in a
+    /// Dockerfile or compose file, else assumed older than 1.29.7)
+    #[arg(long, value_name = "VERSION")]
+    pub nginx_version: Option<String>,
     /// Say what each file was taken to be, and how includes were mapped
     #[arg(short, long)]
     pub verbose: bool,
@@ -142,6 +146,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let opts = crate::check::Options {
         nginx: crate::model::nginx::NginxOptions {
             prefix: args.nginx_prefix.clone(),
+            version: args.nginx_version.clone(),
         },
         select: args.select.clone(),
     };

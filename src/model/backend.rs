@@ -121,6 +121,8 @@ pub struct Backend {
     /// default `./gunicorn.conf.py`), an index into [`BackendModel::gunicorn`]
     /// by file id.
     pub gunicorn_config: Option<FileId>,
+    /// Request and keep-alive time limits (see [`crate::model::tuning`]).
+    pub tuning: crate::model::tuning::Tuning,
 }
 
 #[derive(Debug, Default)]
@@ -315,17 +317,28 @@ impl Builder<'_> {
         }
         let mut server = cmd.kind.name();
         let mut code_listeners = None;
+        let mut code_tuning = None;
         if matches!(cmd.kind, command::ServerKind::PythonScript | command::ServerKind::Node)
             && let Some(script) = &cmd.script
             && let Some(found) = self.script_server(&cmd, script, env, place)
         {
             server = found.server;
+            code_tuning = Some(crate::model::tuning::code(
+                found.server,
+                found.span,
+                found.sets_keepalive,
+            ));
             code_listeners = Some(found.listeners);
         } else if cmd.kind == command::ServerKind::Node
             && cmd.script.is_none()
             && let Some(found) = self.npm_script_server(&cmd, env, place)
         {
             server = found.server;
+            code_tuning = Some(crate::model::tuning::code(
+                found.server,
+                found.span,
+                found.sets_keepalive,
+            ));
             code_listeners = Some(found.listeners);
         }
         if cmd.kind == command::ServerKind::Uwsgi {
@@ -338,6 +351,14 @@ impl Builder<'_> {
             return Some(b);
         }
         let binds = config.and_then(|(file, cfg)| config_binds(*file, cfg, env));
+        let tuning = match (code_tuning, cmd.kind) {
+            (Some(t), _) => t,
+            (None, command::ServerKind::Gunicorn) => {
+                let named = config.map(|(f, cfg)| (self.db.get(*f).display.clone(), cfg));
+                crate::model::tuning::gunicorn(&cmd, named.as_ref().map(|(n, c)| (n.as_str(), *c)), env)
+            }
+            (None, _) => crate::model::tuning::command(&cmd, env),
+        };
         // gunicorn speaks TLS on every listener when a certificate is configured.
         let tls = cmd.args.certfile.is_some() || config.is_some_and(|(_, cfg)| has_certfile(cfg));
         let protocol = match cmd.args.option("--protocol").and_then(|o| o.value.as_ref()) {
@@ -382,6 +403,7 @@ impl Builder<'_> {
             pm2_cluster: false,
             uwsgi: None,
             gunicorn_config: config.map(|(f, _)| *f),
+            tuning,
             command: Some(Box::new(cmd)),
         })
     }
@@ -453,6 +475,7 @@ fn uwsgi_backend(cfg: command::UwsgiConfig, span: Span, who: Launcher) -> Backen
         .collect();
     let protocol = cfg.listeners.first().map_or("uwsgi", |u| u.protocol).to_owned();
     let tls = !cfg.listeners.is_empty() && cfg.listeners.iter().all(|u| u.tls);
+    let tuning = crate::model::tuning::uwsgi(&cfg);
     let reuse_port = cfg
         .last(&["reuse-port"])
         .is_some_and(|o| !matches!(o.value.to_ascii_lowercase().as_str(), "false" | "off" | "no" | "0"));
@@ -473,6 +496,7 @@ fn uwsgi_backend(cfg: command::UwsgiConfig, span: Span, who: Launcher) -> Backen
         pm2_cluster: false,
         uwsgi: Some(Box::new(cfg)),
         gunicorn_config: None,
+        tuning,
         command: None,
     }
 }
@@ -892,7 +916,9 @@ impl Builder<'_> {
                 Vec::new()
             };
             let env2 = |name: &str| env(name).or_else(|| dotenv_lookup(&dotenv, name));
-            return crate::model::code::node_server(&code, &env2);
+            let mut found = crate::model::code::node_server(&code, &env2)?;
+            found.sets_keepalive = self.db.get(id).text.contains("keepAliveTimeout");
+            return Some(found);
         }
         let module = crate::parse::python::parse_script(id, &self.db.get(id).text);
         if let Some(e) = &module.error {
@@ -909,7 +935,9 @@ impl Builder<'_> {
             Vec::new()
         };
         let env2 = |name: &str| env(name).or_else(|| dotenv_lookup(&dotenv, name));
-        crate::model::code::python_server(&module, &env2)
+        let mut found = crate::model::code::python_server(&module, &env2)?;
+        found.sets_keepalive = self.db.get(id).text.contains("timeout_keep_alive");
+        Some(found)
     }
 }
 
@@ -1010,6 +1038,9 @@ fn config_only_backend(db: &SourceDb, file: FileId, cfg: &GunicornConfig) -> Bac
         uwsgi: None,
         command: None,
         gunicorn_config: Some(file),
+        // A config file no launcher names: nothing says how it is run, so
+        // its limits are not compared with nginx's.
+        tuning: Default::default(),
     }
 }
 

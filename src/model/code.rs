@@ -41,6 +41,10 @@ pub struct CodeServer {
     /// The call that starts it.
     pub span: Span,
     pub listeners: Vec<Listener>,
+    /// The code mentions the server's keep-alive setting
+    /// (`keepAliveTimeout`, `timeout_keep_alive`): its idle timeout is not
+    /// the default (set by the backend model from the text).
+    pub sets_keepalive: bool,
 }
 
 /// The value of an argument as the process sees it, with why.
@@ -244,6 +248,7 @@ fn python_call(module: &Module, call: &Call, env: EnvLookup) -> Option<CodeServe
         server,
         span: call.span,
         listeners,
+        sets_keepalive: false,
     })
 }
 
@@ -293,6 +298,7 @@ pub fn node_server(code: &crate::parse::nodecode::NodeCode, env: EnvLookup) -> O
         server: "node",
         span: call.span,
         listeners: vec![listener],
+        sets_keepalive: false,
     })
 }
 

@@ -4,6 +4,7 @@ pub mod address;
 pub mod directives;
 pub mod gunicorn;
 pub mod nginx;
+pub mod nginx_version;
 pub mod pm2;
 pub mod proxy;
 
@@ -13,6 +14,8 @@ use crate::discover::FileKind;
 #[derive(Debug, Default)]
 pub struct Deployment {
     pub nginx: nginx::NginxModel,
+    /// The nginx version it runs, stated or assumed.
+    pub nginx_version: nginx_version::TargetVersion,
     pub backends: backend::BackendModel,
     /// The Python app's dependencies (None when the check has no Python
     /// side at all).
@@ -45,5 +48,6 @@ pub mod deps;
 pub mod entry;
 pub mod pyapp;
 pub mod pydata;
+pub mod tuning;
 pub mod value;
 pub mod venv;

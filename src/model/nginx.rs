@@ -194,6 +194,9 @@ pub struct Upstream {
     pub span: Span,
     pub name_span: Span,
     pub servers: Vec<UpstreamServer>,
+    /// The other directives of the block (`keepalive 16`,
+    /// `keepalive_timeout 75s`, `least_conn`): name, arguments, statement.
+    pub directives: Vec<(String, Vec<String>, Span)>,
     pub stream: bool,
     /// The nginx instance it belongs to: the configuration prefix its file
     /// was read under. A repository may hold several deployments; names
@@ -254,6 +257,9 @@ pub struct NginxModel {
 pub struct NginxOptions {
     /// The folder that plays `/etc/nginx` (overrides detection).
     pub prefix: Option<PathBuf>,
+    /// The nginx version the deployment runs (`--nginx-version`; default:
+    /// detected, see [`crate::model::nginx_version`]).
+    pub version: Option<String>,
 }
 
 /// Outcome of resolving one `include`.
@@ -943,6 +949,7 @@ impl<'a> Walk<'a> {
                         span: d.span,
                         name_span: d.args.first().map(|a| a.span).unwrap_or(d.name.span),
                         servers: Vec::new(),
+                        directives: Vec::new(),
                         stream: c.module_type == ModuleType::Stream,
                         group: self.prefix.to_path_buf(),
                     });
@@ -1003,6 +1010,13 @@ impl<'a> Walk<'a> {
                         statement: d.span,
                     });
                 }
+            }
+            (Owner::Upstream(u), name) if d.block.is_none() && name != "server" => {
+                self.upstreams[u].directives.push((
+                    name.to_owned(),
+                    d.args.iter().map(|a| a.value.clone()).collect(),
+                    d.span,
+                ));
             }
             (_, name @ ("proxy_pass" | "uwsgi_pass" | "fastcgi_pass" | "grpc_pass" | "scgi_pass"))
                 if d.block.is_none() =>

@@ -415,6 +415,130 @@ pub fn effective(model: &NginxModel, loc: usize, family: Family) -> Option<Resul
     model.locations.get(loc).map(|l| effective_in(&l.settings, family))
 }
 
+/// How a location talks HTTP to its upstream, for keep-alive: the
+/// protocol version and the `Connection` header nginx sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpstreamHttp {
+    /// `proxy_http_version`: "1.0" or "1.1" (or "2"); the default depends
+    /// on the nginx version (1.1 from 1.29.7).
+    pub http_version: Value<String>,
+    /// The `Connection` header nginx sends: `Some("")` (none, what
+    /// keep-alive needs), `Some("close")`, another literal, or None when
+    /// it comes from a variable (decided per request). Its span is the
+    /// `proxy_set_header` statement, or None for nginx's default.
+    pub connection: Value<Option<String>>,
+}
+
+impl UpstreamHttp {
+    /// Whether nginx can return the connection to an upstream's keep-alive
+    /// cache: HTTP/1.1 (or 2) and no `Connection: close`
+    /// (ngx_http_proxy_module: a request sent with `Connection: close`, or
+    /// over HTTP/1.0, is not kept). None when a variable decides.
+    pub fn keeps_connections(&self) -> Option<bool> {
+        let v11 = self.http_version.value != "1.0";
+        match &self.connection.value {
+            Some(c) => Some(v11 && !c.eq_ignore_ascii_case("close")),
+            None if v11 => None,
+            None => Some(false),
+        }
+    }
+}
+
+/// The protocol settings of the proxy module in `settings`, for an nginx
+/// that does (`modern`: 1.29.7 or later) or does not default to HTTP/1.1
+/// without `Connection: close`.
+pub fn upstream_http(settings: &Settings, modern: bool) -> UpstreamHttp {
+    let http_version = settings
+        .get("proxy_http_version")
+        .and_then(|s| s.values.last())
+        .and_then(|(args, span)| {
+            args.first().map(|a| Value {
+                value: a.clone(),
+                span: Some(*span),
+            })
+        })
+        .unwrap_or_else(|| Value::default(if modern { "1.1" } else { "1.0" }.to_owned()));
+    let set = settings.get("proxy_set_header").and_then(|s| {
+        s.values
+            .iter()
+            .rev()
+            .find(|(args, _)| args.first().is_some_and(|h| h.eq_ignore_ascii_case("connection")))
+    });
+    let connection = match set {
+        Some((args, span)) => {
+            let v = args.get(1).cloned().unwrap_or_default();
+            Value {
+                value: (!v.contains('$')).then_some(v),
+                span: Some(*span),
+            }
+        }
+        None => Value::default(Some(if modern { "" } else { "close" }.to_owned())),
+    };
+    UpstreamHttp {
+        http_version,
+        connection,
+    }
+}
+
+/// An upstream block's keep-alive cache (ngx_http_upstream_keepalive_module;
+/// defaults from its documentation: `keepalive_timeout 60s`,
+/// `keepalive_requests 1000`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpstreamKeepalive {
+    /// Idle connections cached per worker; 0: no cache. The default is 0
+    /// before nginx 1.29.7 and 32 from it (then its span is None).
+    pub connections: Value<u64>,
+    /// How long nginx keeps an idle upstream connection (ms).
+    pub timeout: Value<u64>,
+    pub requests: Value<u64>,
+}
+
+/// The keep-alive settings of an upstream block, from its directives.
+pub fn upstream_keepalive(directives: &[(String, Vec<String>, Span)], modern: bool) -> UpstreamKeepalive {
+    let find = |name: &str| directives.iter().rev().find(|(n, _, _)| n == name);
+    let connections = match find("keepalive") {
+        Some((_, args, span)) => Value {
+            value: args.first().and_then(|a| digits(a).ok()).unwrap_or(0),
+            span: Some(*span),
+        },
+        None => Value::default(if modern { 32 } else { 0 }),
+    };
+    let timeout = find("keepalive_timeout")
+        .and_then(|(_, args, span)| {
+            let v = parse_msec(args.first()?).ok()?;
+            Some(Value {
+                value: v,
+                span: Some(*span),
+            })
+        })
+        .unwrap_or(Value::default(60_000));
+    let requests = find("keepalive_requests")
+        .and_then(|(_, args, span)| {
+            Some(Value {
+                value: digits(args.first()?).ok()?,
+                span: Some(*span),
+            })
+        })
+        .unwrap_or(Value::default(1000));
+    UpstreamKeepalive {
+        connections,
+        timeout,
+        requests,
+    }
+}
+
+/// A time in milliseconds as a person would say it: `60 s`, `1.5 s`,
+/// `500 ms`.
+pub fn format_msec(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else if ms > 1000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
 /// A size as nginx's configuration would write it: `16k`, `1024m`, `100`.
 pub fn format_size(n: u64) -> String {
     if n != 0 && n.is_multiple_of(1 << 20) {

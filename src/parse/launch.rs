@@ -779,6 +779,7 @@ const SERVICE_EXTRA: &[(&str, bool)] = &[
     ("PrivateTmp", true),
     ("DynamicUser", true),
     ("RuntimeDirectory", false),
+    ("UMask", false),
 ];
 
 /// Keys of `[Socket]` recorded in `extra`.
@@ -794,7 +795,7 @@ const SOCKET_EXTRA: &[(&str, bool)] = &[
 /// with its prefixes `@ - : + ! !!` removed and kept in `extra` as
 /// `exec_prefix`, `WorkingDirectory=`, `Environment=`, `EnvironmentFile=`,
 /// and `User`, `Group`, `Type`, `PrivateTmp`, `DynamicUser`,
-/// `RuntimeDirectory` in `extra`); a `[Socket]` section becomes a launch with
+/// `RuntimeDirectory`, `UMask` in `extra`); a `[Socket]` section becomes a launch with
 /// its `ListenStream=` addresses in `ports` (and `Accept`, `SocketUser`,
 /// `SocketGroup`, `SocketMode`, `Service` in `extra`). An empty assignment
 /// resets the list, as systemd does.
@@ -1467,11 +1468,11 @@ fn supervisor_environment(file: FileId, v: &Spanned<String>, program: &str) -> R
 }
 
 /// Options of `[program:x]` recorded in `extra`.
-const PROGRAM_EXTRA: &[&str] = &["user", "numprocs", "process_name", "socket_owner", "socket_mode"];
+const PROGRAM_EXTRA: &[&str] = &["user", "umask", "numprocs", "process_name", "socket_owner", "socket_mode"];
 
 /// Read a supervisord configuration: one launch per `[program:x]` and
 /// `[fcgi-program:x]` section (`command=`, `directory=`, `environment=`,
-/// and for fcgi programs `socket=` in `ports`; `user`, `numprocs`,
+/// and for fcgi programs `socket=` in `ports`; `user`, `umask`, `numprocs`,
 /// `process_name`, `socket_owner`, `socket_mode` in `extra`). The
 /// `[supervisord]` section's `environment=` is inherited by every program,
 /// so it comes first in each launch's `env`. Values are as written:

@@ -82,6 +82,12 @@ pub struct Module {
     /// bodies included), read as when the file runs as the main script
     /// ([`parse_script`] only; empty for [`parse_module`]).
     pub calls: Vec<Call>,
+    /// Functions at module level and in class bodies, with the calls in
+    /// their bodies, in source order.
+    pub functions: Vec<Function>,
+    /// Calls made outside function bodies (module level, class bodies,
+    /// decorators, defaults), in source order.
+    pub module_calls: Vec<CallSite>,
     /// The first place where Python itself would refuse the file.
     pub error: Option<SyntaxError>,
 }
@@ -216,6 +222,105 @@ pub struct CallArg {
     pub env: Vec<String>,
 }
 
+/// A function defined at module level or in a class body (a method), at
+/// any block depth that is not itself inside a function: `def` and
+/// `async def`. Functions defined inside another function are not listed:
+/// their calls belong to the outer function, marked [`CallSite::nested`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    /// The name, at its span in the `def` line.
+    pub name: Spanned<String>,
+    /// `async def`.
+    pub is_async: bool,
+    /// The classes around it, outermost first, joined with dots
+    /// (`Outer.Inner`); None at module level.
+    pub class: Option<String>,
+    /// Its decorators, top to bottom.
+    pub decorators: Vec<Decorator>,
+    /// Parameter names, in order (`self` included; `*args` is `args`).
+    pub params: Vec<String>,
+    /// From `def` (or `async`) to the `:` of the header.
+    pub header: Span,
+    /// The header and the body, to the end of its last line.
+    pub span: Span,
+    /// Every call in the body, at any expression position, in source order
+    /// (ordered by the position of their `(`: `a(b())` lists `a` first).
+    /// Defaults and annotations in the header run when the `def` runs, so
+    /// their calls are in [`Module::module_calls`] instead.
+    pub calls: Vec<CallSite>,
+}
+
+/// `@expr` above a [`Function`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decorator {
+    /// What the decorator calls (or is, when it is not a call), by dotted
+    /// path as [`CallSite::callee`]: `functools.lru_cache`; for
+    /// `@app.get("/")` with `app = FastAPI()` at top level,
+    /// `fastapi.FastAPI().get`; for a router imported from another module,
+    /// that module's path (`app.api.router.get`).
+    pub callee: Option<String>,
+    /// The decorator as written, without `@` and arguments: `app.get`.
+    pub text: String,
+    /// The name the decorator is an attribute of (`app` of `@app.get(…)`,
+    /// `router` of `@router.post(…)`); None for a plain name.
+    pub receiver: Option<String>,
+    /// `@x(…)` rather than `@x`.
+    pub call: bool,
+    /// The arguments of the call (empty when it is not one).
+    pub args: Vec<SiteArg>,
+    /// The expression after `@`.
+    pub span: Span,
+}
+
+/// A call anywhere in an expression: `x = requests.get(u)`,
+/// `return f(g(x))` (two calls), `await client.get(u)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallSite {
+    /// What is called, by dotted path: the first name is resolved through
+    /// the module's imports and top-level names as they stand when the
+    /// module has loaded (as Python looks globals up when the function
+    /// runs), and through the function's own imports and names. `sleep(1)`
+    /// after `from time import sleep` is `time.sleep`; a method of a call's
+    /// result keeps the call: `requests.Session().get`, also through a name
+    /// bound to such a call at top level (`s = requests.Session()`), in the
+    /// function (`c = httpx.Client()`) or by `with httpx.Client() as c`.
+    /// A name that nothing binds stands for itself (builtins: `open`).
+    /// None when lint502 cannot name it: a parameter or another local
+    /// value, a local function or class, a subscript (`x[0]()`), a
+    /// literal (`"".join`).
+    pub callee: Option<String>,
+    /// The callee as written (`requests.get`, `self.client.get`,
+    /// `"-".join`).
+    pub text: String,
+    pub args: Vec<SiteArg>,
+    /// The whole call, callee to `)`.
+    pub span: Span,
+    /// Right after `await`.
+    pub awaited: bool,
+    /// Inside a `def` or `lambda` nested in the function (or, for module
+    /// calls, a lambda): it does not run when the enclosing code runs.
+    pub nested: bool,
+    /// Inside the argument list of a call that runs its argument on a
+    /// thread: `run_in_threadpool`, `to_thread` (`asyncio.to_thread`),
+    /// `run_in_executor`, `run_sync` (`anyio.to_thread.run_sync`),
+    /// `sync_to_async` (by the callee's last name).
+    pub offloaded: bool,
+}
+
+/// One argument of a [`CallSite`] or [`Decorator`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteArg {
+    /// `headers` of `headers={…}`; None for a positional argument.
+    pub keyword: Option<String>,
+    /// `*x` (1) or `**x` (2).
+    pub star: u8,
+    /// The value's text (after `name=` or the stars).
+    pub span: Span,
+    /// The value when it is a plain name or a dotted one (`homepage`,
+    /// `views.home`), as written.
+    pub name: Option<String>,
+}
+
 /// A `#` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
@@ -268,8 +373,17 @@ fn read(file: FileId, text: &str, script: bool) -> Module {
         tries: Vec::new(),
         open_tries: Vec::new(),
         last_if: Vec::new(),
+        functions: Vec::new(),
+        module_calls: Vec::new(),
+        fixups: Vec::new(),
+        dec_links: Vec::new(),
+        func: None,
+        decorators: Vec::new(),
+        classes: Vec::new(),
+        next_class: None,
     };
     walker.walk(&logical);
+    walker.finish_sites();
     // A `try` guards the imports in its body when one of its handlers
     // catches an import failure (handlers come after the body).
     let guards: Vec<bool> = walker.tries.iter().map(|t| t.guards).collect();
@@ -284,6 +398,8 @@ fn read(file: FileId, text: &str, script: bool) -> Module {
         comments,
         imports: walker.imports,
         calls: walker.calls,
+        functions: walker.functions,
+        module_calls: walker.module_calls,
         error,
     }
 }
@@ -1256,6 +1372,24 @@ struct Walker<'a> {
     /// The last `if` header at each column, as a block (for its
     /// `elif`/`else`).
     last_if: Vec<(u32, Block)>,
+    /// [`Module::functions`] and [`Module::module_calls`], being read.
+    functions: Vec<Function>,
+    module_calls: Vec<CallSite>,
+    /// Callees whose first name is looked up in the top-level scope once
+    /// the whole module is read: where, and the length of that name.
+    fixups: Vec<(Site, u32)>,
+    /// Decorators that are calls: (function, decorator, the call in
+    /// `module_calls`).
+    dec_links: Vec<(usize, usize, usize)>,
+    /// The function whose body is being read.
+    func: Option<FnState>,
+    /// Decorators read, waiting for their `def`.
+    decorators: Vec<PendingDecorator>,
+    /// Classes around the line being read, outside functions: (the level
+    /// of the class body, name).
+    classes: Vec<(usize, String)>,
+    /// A `class` header outside functions, until its body opens.
+    next_class: Option<String>,
 }
 
 /// A `try` statement, for the imports in its body.
@@ -1366,6 +1500,7 @@ impl<'a> Walker<'a> {
                 if line.alt <= top.1 {
                     self.error(first, "inconsistent use of tabs and spaces in indentation".into());
                 }
+                let class_body = pending.as_ref().is_some_and(|p| p.keyword == "class definition");
                 let (ctx, branch, function, block) = match pending.take() {
                     Some(p) => (p.ctx, p.branch, p.keyword == "function definition", p.block),
                     None => {
@@ -1384,6 +1519,7 @@ impl<'a> Walker<'a> {
                     self.locals = Some(HashMap::new());
                     self.func_depth = Some(levels.len());
                 }
+                self.body_opened(function, class_body, levels.len());
             } else {
                 if let Some(p) = pending.take()
                     && !p.quiet
@@ -1400,6 +1536,7 @@ impl<'a> Walker<'a> {
                     self.locals = None;
                     self.func_depth = None;
                 }
+                self.next_class = None;
                 match levels.last() {
                     Some(l) if l.col != line.col => {
                         self.error(first, "unindent does not match any outer indentation level".into())
@@ -1420,7 +1557,9 @@ impl<'a> Walker<'a> {
             let ctx = levels.last().map_or(Ctx::Top, |l| l.ctx);
             self.in_branch = levels.last().is_some_and(|l| l.branch);
             self.in_func_body = self.func_depth == Some(levels.len());
+            self.close_scopes(levels.len());
             let header_block = self.scan_imports(line, &levels);
+            self.facts(line, levels.len());
             pending = self.line(line, ctx);
             if let Some(p) = pending.as_mut() {
                 p.block = header_block.unwrap_or(Block::Other);

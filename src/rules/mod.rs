@@ -109,6 +109,14 @@ pub static RULES: &[Rule] = &[
         check: nginx::proxy_buffers_rejected::check,
     },
     Rule {
+        meta: &nginx::connect_timeout_too_long::META,
+        check: nginx::connect_timeout_too_long::check,
+    },
+    Rule {
+        meta: &nginx::upstream_keepalive_unused::META,
+        check: nginx::upstream_keepalive_unused::check,
+    },
+    Rule {
         meta: &pm2::fork_instances_same_address::META,
         check: pm2::fork_instances_same_address::check,
     },
@@ -195,6 +203,18 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cross::app_interface_mismatch::META,
         check: cross::app_interface_mismatch::check,
+    },
+    Rule {
+        meta: &cross::worker_timeout_before_proxy::META,
+        check: cross::worker_timeout_before_proxy::check,
+    },
+    Rule {
+        meta: &cross::proxy_timeout_before_backend::META,
+        check: cross::proxy_timeout_before_backend::check,
+    },
+    Rule {
+        meta: &cross::upstream_keepalive_race::META,
+        check: cross::upstream_keepalive_race::check,
     },
 ];
 

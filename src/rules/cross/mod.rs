@@ -8,9 +8,12 @@ pub mod nginx_listen_conflict;
 pub mod pass_protocol_mismatch;
 pub mod proxy_host_mismatch;
 pub mod proxy_target_no_listener;
+pub mod proxy_timeout_before_backend;
 pub mod proxy_tls_mismatch;
 pub mod socket_in_private_tmp;
 pub mod unix_socket_mismatch;
+pub mod upstream_keepalive_race;
+pub mod worker_timeout_before_proxy;
 
 use crate::model::Deployment;
 use crate::model::address::{self, Bind, Reach};
@@ -156,4 +159,88 @@ pub fn listener_text(db: &crate::source::SourceDb, b: &Backend, l: &BackendListe
             b.server, b.origin, f.display
         )
     }
+}
+
+/// One path a request takes: an nginx `*_pass` in a location, the upstream
+/// it names (if any), and a backend listener that endpoint reaches.
+pub struct Route<'a> {
+    pub target: &'a crate::model::nginx::Target,
+    /// The location the `*_pass` sits in.
+    pub location: usize,
+    /// The upstream block, when the target names one.
+    pub upstream: Option<usize>,
+    /// The span naming the endpoint (the `*_pass` argument, or the upstream
+    /// `server` line).
+    pub endpoint_span: Span,
+    pub backend: &'a Backend,
+    pub listener: &'a BackendListener,
+}
+
+/// Every (location, backend) pair nginx sends requests between: a TCP
+/// endpoint reaches a listener when [`address::reaches`] says so (on the
+/// same host, or the compose service of that name); a unix endpoint when the
+/// paths are equal. `down` upstream servers carry no traffic.
+pub fn routes(d: &Deployment) -> Vec<Route<'_>> {
+    let n = &d.nginx;
+    let mut out = Vec::new();
+    for t in &n.targets {
+        let Some(location) = t.location else { continue };
+        let endpoints: Vec<(&Endpoint, Span, Option<usize>)> = match &t.kind {
+            TargetKind::Direct(e) => vec![(e, t.span, None)],
+            TargetKind::Upstream(i) => n.upstreams.get(*i).map_or_else(Vec::new, |u| {
+                u.servers
+                    .iter()
+                    .filter(|s| !s.params.iter().any(|p| p == "down"))
+                    .map(|s| (&s.endpoint, s.span, Some(*i)))
+                    .collect()
+            }),
+        };
+        for (e, span, upstream) in endpoints {
+            let pairs: Vec<(&Backend, &BackendListener)> = match e {
+                Endpoint::Tcp { host, port } => candidates(d, host)
+                    .into_iter()
+                    .flat_map(|b| b.listeners.iter().map(move |l| (b, l)))
+                    .filter(|(_, l)| {
+                        l.bind
+                            .as_ref()
+                            .is_some_and(|bind| matches!(address::reaches(host, *port, bind), Reach::Yes))
+                    })
+                    .collect(),
+                Endpoint::Unix { path } => d
+                    .backends
+                    .backends
+                    .iter()
+                    .flat_map(|b| b.listeners.iter().map(move |l| (b, l)))
+                    .filter(|(_, l)| matches!(&l.bind, Some(Bind::Unix { path: p }) if p == path))
+                    .collect(),
+                Endpoint::Variable => Vec::new(),
+            };
+            for (backend, listener) in pairs {
+                out.push(Route {
+                    target: t,
+                    location,
+                    upstream,
+                    endpoint_span: span,
+                    backend,
+                    listener,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The nginx module family of a `*_pass` directive.
+pub fn family_of(directive: &str) -> Option<crate::model::proxy::Family> {
+    use crate::model::proxy::Family;
+    Family::ALL
+        .into_iter()
+        .find(|f| directive == format!("{}_pass", f.prefix()))
+}
+
+/// The effective settings of a route's location for its `*_pass` family
+/// (None when a value there is invalid: NGX010 and `nginx -t` say so).
+pub fn route_settings(d: &Deployment, r: &Route) -> Option<crate::model::proxy::Effective> {
+    let family = family_of(&r.target.directive)?;
+    crate::model::proxy::effective(&d.nginx, r.location, family)?.ok()
 }

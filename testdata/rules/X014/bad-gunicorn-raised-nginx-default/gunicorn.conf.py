@@ -1,0 +1,5 @@
+import os
+
+bind = "127.0.0.1:8000"
+workers = 3
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
