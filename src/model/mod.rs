@@ -41,6 +41,7 @@ impl Deployment {
         }
     }
 }
+pub mod appspec;
 pub mod backend;
 pub mod code;
 pub mod deploy;
@@ -48,6 +49,7 @@ pub mod deps;
 pub mod entry;
 pub mod pyapp;
 pub mod pydata;
+pub mod socket_perm;
 pub mod tuning;
 pub mod value;
 pub mod venv;

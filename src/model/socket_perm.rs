@@ -26,7 +26,7 @@
 use crate::model::backend::{Backend, BackendModel, value_string};
 use crate::model::gunicorn::GunicornConfig;
 use crate::model::nginx::{NginxModel, Role};
-use crate::model::pm2::{self, Pm2App};
+use crate::model::pm2::Pm2App;
 use crate::model::value::Value;
 use crate::parse::command::{self, Args, ServerCommand, ServerKind, UwsgiConfig};
 use crate::parse::launch::{Launch, LaunchSource};
@@ -91,7 +91,7 @@ const DISTRO_USERS: &[(&str, &str)] = &[
 /// configuration has none), else the distributions' defaults (assumed).
 pub fn nginx_users(db: &SourceDb, n: &NginxModel) -> NginxUsers {
     let mut out = NginxUsers::default();
-    let mut push = |u: NginxUser, out: &mut NginxUsers| {
+    let push = |u: NginxUser, out: &mut NginxUsers| {
         if !out.users.iter().any(|x| x.user == u.user && x.group == u.group) {
             out.users.push(u);
         }
@@ -157,7 +157,8 @@ pub fn nginx_users(db: &SourceDb, n: &NginxModel) -> NginxUsers {
 }
 
 /// The same user or group: equal names, equal numeric ids, or `root` and 0.
-/// None when a name is compared with a number (the mapping is unknown).
+/// None when a name other than root is compared with a number other than 0
+/// (the mapping is unknown).
 fn same(a: &str, b: &str) -> Option<bool> {
     let id = |s: &str| -> Option<u64> {
         if s == "root" {
@@ -172,6 +173,8 @@ fn same(a: &str, b: &str) -> Option<bool> {
     match (id(a), id(b)) {
         (Some(x), Some(y)) => Some(x == y),
         (None, None) => Some(false),
+        // Only root has id 0: a name other than root is someone else.
+        (Some(0), None) | (None, Some(0)) => Some(false),
         _ => None,
     }
 }
@@ -421,7 +424,6 @@ fn pm2_process(db: &SourceDb, app: &Pm2App) -> Process {
             }
         }
     }
-    let _ = pm2::env_value;
     p
 }
 
@@ -485,25 +487,14 @@ fn gunicorn_setting(
         // `user = None`: gunicorn's default.
         return None;
     }
-    let text = match &v.value {
-        Value::Int(i) => Some(format!("{i}")),
-        Value::Float(_) => None,
-        other => value_string(other, env),
-    };
-    let how = match (&text, &v.value) {
-        (Some(_), Value::Int(i)) => format!("`{name} = 0o{i:03o}` in {file}"),
-        (Some(t), _) => format!("`{name} = \"{t}\"` in {file}"),
-        (None, _) => format!("`{name}` in {file}"),
-    };
-    let how = if name == "umask" {
-        how
-    } else {
-        how.replace("0o", "")
-    };
-    let text = match (&v.value, text) {
-        // A config int is the value itself: keep it decimal-exact.
-        (Value::Int(i), _) => Some(format!("{i}")),
-        (_, t) => t,
+    let (text, how) = match &v.value {
+        Value::Int(i) if name == "umask" => (Some(i.to_string()), format!("`{name} = 0o{i:03o}` in {file}")),
+        Value::Int(i) => (Some(i.to_string()), format!("`{name} = {i}` in {file}")),
+        Value::Float(_) => (None, format!("`{name}` in {file}")),
+        other => match value_string(other, env) {
+            Some(t) => (Some(t.clone()), format!("`{name} = \"{t}\"` in {file}")),
+            None => (None, format!("`{name}` in {file}")),
+        },
     };
     Some((text, v.span, how, true))
 }
@@ -590,7 +581,7 @@ fn waitress_perm(b: &Backend, cmd: &ServerCommand, p: Process) -> Option<SocketP
     })
 }
 
-fn uwsgi_perm(b: &Backend, cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPerm> {
+fn uwsgi_perm(cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPerm> {
     let opt = |names: &[&str]| cfg.last(names);
     let (mode, mode_span, mode_how) = match opt(&["chmod-socket", "chmod"]) {
         Some(o) if !o.known => return None,
@@ -621,7 +612,7 @@ fn uwsgi_perm(b: &Backend, cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPe
             (
                 mode,
                 span,
-                format!("no `chmod-socket`: the umask {mask:04o} ({how}) leaves"),
+                format!("no `chmod-socket`, so the umask {mask:04o} applies ({how})"),
             )
         }
     };
@@ -655,7 +646,6 @@ fn uwsgi_perm(b: &Backend, cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPe
             }
         }
     }
-    let _ = b;
     Some(SocketPerm {
         mode,
         mode_span,
@@ -671,7 +661,7 @@ fn uwsgi_perm(b: &Backend, cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPe
 pub fn socket_perm(db: &SourceDb, m: &BackendModel, b: &Backend) -> Option<SocketPerm> {
     let p = process(db, m, b);
     if let Some(cfg) = &b.uwsgi {
-        return uwsgi_perm(b, cfg, p);
+        return uwsgi_perm(cfg, p);
     }
     match b.command.as_deref().map(|c| c.kind) {
         Some(ServerKind::Gunicorn) => gunicorn_perm(db, m, b, p),

@@ -2502,6 +2502,795 @@ impl<'a> Walker<'a> {
     }
 }
 
+// ==================================================================== functions and calls
+
+/// Where a [`CallSite`] or [`Decorator`] is kept while the module is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Site {
+    Module(usize),
+    Func(usize, usize),
+    Dec(usize, usize),
+}
+
+/// Which list a call goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sink {
+    Module,
+    Func(usize),
+}
+
+/// What a name local to a function stands for, for callees.
+#[derive(Debug, Clone)]
+enum LocalBind {
+    /// A parameter or a value lint502 does not follow.
+    Shadow,
+    /// A dotted path, final (`import requests` in the function).
+    Path(String),
+    /// A dotted path whose first name (of this length) is a top-level name,
+    /// looked up when the module is read (`c = httpx.Client()`).
+    Global(String, u32),
+}
+
+/// The function whose body is being read.
+struct FnState {
+    index: usize,
+    /// The level (count of open blocks) of its body.
+    depth: usize,
+    /// The level from which lines are inside a nested `def`.
+    nested_from: Option<usize>,
+    locals: HashMap<String, LocalBind>,
+}
+
+struct PendingDecorator {
+    dec: Decorator,
+    /// The call in `module_calls` (`@x(…)`).
+    link: Option<usize>,
+    /// `@x.y`: the length of the top-level name to look up.
+    fix: Option<u32>,
+}
+
+/// A call whose `(` has been read.
+#[derive(Clone)]
+struct CallInfo {
+    index: usize,
+    /// The callee's dotted path before top-level lookup.
+    raw: Option<String>,
+    fix: Option<u32>,
+    /// Its first token.
+    first: usize,
+}
+
+/// An open bracket while calls are read.
+struct Bracket {
+    open: usize,
+    call: Option<CallInfo>,
+    /// The call runs its argument on a thread.
+    offload: bool,
+    arg_start: usize,
+    args: Vec<SiteArg>,
+}
+
+/// A closed bracket: where it opened, and the call it ended.
+struct Closed {
+    close: usize,
+    open: usize,
+    call: Option<CallInfo>,
+}
+
+/// Names of calls that run their argument on a thread (see
+/// [`CallSite::offloaded`]).
+const OFFLOADERS: &[&str] = &[
+    "run_in_threadpool",
+    "to_thread",
+    "run_in_executor",
+    "run_sync",
+    "sync_to_async",
+];
+
+/// A callee looked up in the top-level scope of the loaded module.
+fn resolve_global(scope: &HashMap<String, Bound>, raw: &str, head_len: usize) -> Option<String> {
+    let (head, rest) = (raw.get(..head_len)?, raw.get(head_len..)?);
+    match scope.get(head) {
+        None => Some(raw.to_owned()),
+        Some(Bound::Path(p)) => Some(format!("{p}{rest}")),
+        Some(Bound::Value(e)) => match &e.ev {
+            Ev::Instance { path, .. } | Ev::Path(path) => Some(format!("{path}{rest}")),
+            _ => None,
+        },
+        Some(Bound::Function | Bound::Class | Bound::Conditional(_)) => None,
+    }
+}
+
+impl<'a> Walker<'a> {
+    /// A block body opened at `depth`: a nested `def` inside the function
+    /// being read, or the body of a class outside functions.
+    fn body_opened(&mut self, function: bool, class: bool, depth: usize) {
+        match self.func.as_mut() {
+            Some(f) => {
+                if function && depth > f.depth && f.nested_from.is_none() {
+                    f.nested_from = Some(depth);
+                }
+            }
+            None => {
+                if class && let Some(name) = self.next_class.take() {
+                    self.classes.push((depth, name));
+                }
+            }
+        }
+        self.next_class = None;
+    }
+
+    /// Blocks closed: down to `depth` open blocks.
+    fn close_scopes(&mut self, depth: usize) {
+        if self.func.as_ref().is_some_and(|f| depth < f.depth) {
+            self.func = None;
+        }
+        if let Some(f) = self.func.as_mut()
+            && f.nested_from.is_some_and(|d| depth < d)
+        {
+            f.nested_from = None;
+        }
+        self.classes.retain(|(d, _)| *d <= depth);
+    }
+
+    /// Functions, decorators and calls of one logical line.
+    fn facts(&mut self, line: &Line, depth: usize) {
+        if line.broken {
+            self.decorators.clear();
+            return;
+        }
+        let code: &'a [Tok] = self.code;
+        let toks = &code[line.range.clone()];
+        let Some(first) = toks.first() else { return };
+        if let Some(f) = &self.func
+            && depth >= f.depth
+        {
+            let (index, nested) = (f.index, f.nested_from.is_some_and(|d| depth >= d));
+            if let (Some(func), Some(last)) = (self.functions.get_mut(index), toks.last()) {
+                func.span = Span::new(self.file, func.span.start as usize, last.end);
+            }
+            self.body_line(toks, index, nested);
+            return;
+        }
+        if is_op(self.text, first, "@") {
+            self.decorator_line(toks);
+            return;
+        }
+        let decorators = std::mem::take(&mut self.decorators);
+        let Some((_, colon)) = self.header(toks) else {
+            self.scan(toks, Sink::Module, false);
+            return;
+        };
+        let at = usize::from(self.t(first) == "async");
+        match toks.get(at).map(|t| self.t(t)) {
+            Some("def") => {
+                self.scan(&toks[..colon], Sink::Module, false);
+                self.open_function(toks, colon, decorators, depth);
+            }
+            Some("class") => {
+                self.scan(&toks[..colon], Sink::Module, false);
+                self.next_class = toks
+                    .get(1)
+                    .filter(|t| matches!(t.kind, TokKind::Name))
+                    .map(|t| self.t(t).to_owned());
+                self.scan(&toks[colon + 1..], Sink::Module, false);
+            }
+            _ => {
+                self.scan(toks, Sink::Module, false);
+            }
+        }
+    }
+
+    /// `@expr` outside functions: its calls are module calls; the decorator
+    /// waits for its `def`.
+    fn decorator_line(&mut self, toks: &'a [Tok]) {
+        let expr = &toks[1..];
+        let (Some(a), Some(b)) = (expr.first(), expr.last()) else {
+            return;
+        };
+        let outer = self.scan(expr, Sink::Module, false);
+        let receiver = (expr.len() > 2 && matches!(a.kind, TokKind::Name) && is_op(self.text, &expr[1], "."))
+            .then(|| self.t(a).to_owned());
+        let span = self.span(a.start, b.end);
+        let pending = match outer {
+            Some((ci, 0)) => {
+                let text = self.module_calls.get(ci).map(|c| c.text.clone()).unwrap_or_default();
+                PendingDecorator {
+                    dec: Decorator {
+                        callee: None,
+                        text,
+                        receiver,
+                        call: true,
+                        args: Vec::new(),
+                        span,
+                    },
+                    link: Some(ci),
+                    fix: None,
+                }
+            }
+            _ => {
+                // `@name` / `@a.b`: a dotted name.
+                let dotted = expr.iter().enumerate().all(|(i, t)| {
+                    if i % 2 == 0 {
+                        matches!(t.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(t))
+                    } else {
+                        is_op(self.text, t, ".")
+                    }
+                }) && expr.len() % 2 == 1;
+                let text = self.text[a.start..b.end].to_owned();
+                let fix = dotted.then(|| u32::try_from(a.end - a.start).unwrap_or(0));
+                PendingDecorator {
+                    dec: Decorator {
+                        callee: dotted.then(|| text.clone()),
+                        text,
+                        receiver,
+                        call: false,
+                        args: Vec::new(),
+                        span,
+                    },
+                    link: None,
+                    fix,
+                }
+            }
+        };
+        self.decorators.push(pending);
+    }
+
+    /// A `def` header outside functions: a new [`Function`].
+    fn open_function(&mut self, toks: &'a [Tok], colon: usize, decorators: Vec<PendingDecorator>, depth: usize) {
+        let at = usize::from(self.t(&toks[0]) == "async");
+        let Some(name) = toks.get(at + 1).filter(|t| matches!(t.kind, TokKind::Name)) else {
+            return;
+        };
+        let mut params = Vec::new();
+        if let Some(open) = toks.get(at + 2).filter(|t| is_op(self.text, t, "(")) {
+            let mut d = 0i32;
+            let mut prev = open;
+            for t in &toks[at + 2..colon] {
+                d += depth_step(self.text, t);
+                if d == 1
+                    && matches!(t.kind, TokKind::Name)
+                    && matches!(self.t(prev), "(" | "," | "*" | "**")
+                    && matches!(prev.kind, TokKind::Op)
+                {
+                    params.push(self.t(t).to_owned());
+                }
+                prev = t;
+                if d == 0 {
+                    break;
+                }
+            }
+        }
+        let index = self.functions.len();
+        let class = (!self.classes.is_empty()).then(|| {
+            self.classes
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(".")
+        });
+        let header = self.span(toks[0].start, toks[colon].end);
+        let end = toks.last().map_or(toks[colon].end, |t| t.end);
+        let mut decs = Vec::with_capacity(decorators.len());
+        for (d, p) in decorators.into_iter().enumerate() {
+            if let Some(ci) = p.link {
+                self.dec_links.push((index, d, ci));
+            }
+            if let Some(h) = p.fix {
+                self.fixups.push((Site::Dec(index, d), h));
+            }
+            decs.push(p.dec);
+        }
+        let locals = params.iter().map(|p| (p.clone(), LocalBind::Shadow)).collect();
+        self.functions.push(Function {
+            name: Spanned::new(self.t(name).to_owned(), self.span(name.start, name.end)),
+            is_async: at == 1,
+            class,
+            decorators: decs,
+            params,
+            header,
+            span: self.span(toks[0].start, end),
+            calls: Vec::new(),
+        });
+        self.func = Some(FnState {
+            index,
+            depth: depth + 1,
+            nested_from: None,
+            locals,
+        });
+        if colon + 1 < toks.len() {
+            self.body_statements(&toks[colon + 1..], index, false);
+        }
+    }
+
+    /// One logical line of a function body.
+    fn body_line(&mut self, toks: &'a [Tok], index: usize, nested: bool) {
+        let sink = Sink::Func(index);
+        let Some((_, colon)) = self.header(toks) else {
+            self.body_statements(toks, index, nested);
+            return;
+        };
+        let at = usize::from(self.t(&toks[0]) == "async");
+        let head = &toks[..colon];
+        let mut inline_nested = nested;
+        match head.get(at).map(|t| self.t(t)) {
+            Some(k @ ("def" | "class")) => {
+                self.scan(head, sink, nested);
+                if let Some(n) = head.get(at + 1) {
+                    self.bind_local(n, LocalBind::Shadow, nested);
+                }
+                inline_nested |= k == "def";
+            }
+            Some("with") => {
+                for item in split_top(self.text, &head[at + 1..], ",") {
+                    self.with_item(item, index, nested);
+                }
+            }
+            Some("for") => {
+                let names: Vec<&'a Tok> = head[at + 1..]
+                    .iter()
+                    .take_while(|t| !is_name(self.text, t, "in"))
+                    .filter(|t| matches!(t.kind, TokKind::Name))
+                    .collect();
+                for n in names {
+                    self.bind_local(n, LocalBind::Shadow, nested);
+                }
+                self.scan(head, sink, nested);
+            }
+            Some("except") => {
+                if let [.., as_, n] = head
+                    && is_name(self.text, as_, "as")
+                {
+                    self.bind_local(n, LocalBind::Shadow, nested);
+                }
+                self.scan(head, sink, nested);
+            }
+            _ => {
+                self.scan(head, sink, nested);
+            }
+        }
+        if colon + 1 < toks.len() {
+            self.body_statements(&toks[colon + 1..], index, inline_nested);
+        }
+    }
+
+    /// `expr as name` of a `with` header.
+    fn with_item(&mut self, item: &'a [Tok], index: usize, nested: bool) {
+        let sink = Sink::Func(index);
+        let cut = top_level(self.text, item, |_, t| is_name(self.text, t, "as"));
+        let Some(&cut) = cut.first() else {
+            self.scan(item, sink, nested);
+            return;
+        };
+        let (expr, target) = (&item[..cut], &item[cut + 1..]);
+        let outer = self.scan(expr, sink, nested);
+        if let [n] = target {
+            let bind = self.bind_of(sink, outer, expr);
+            self.bind_local(n, bind, nested);
+        } else {
+            self.scan(target, sink, nested);
+        }
+    }
+
+    /// Simple statements of a function body.
+    fn body_statements(&mut self, toks: &'a [Tok], index: usize, nested: bool) {
+        let sink = Sink::Func(index);
+        for stmt in split_top(self.text, toks, ";") {
+            let Some(first) = stmt.first() else { continue };
+            if matches!(first.kind, TokKind::Name) && matches!(self.t(first), "import" | "from") {
+                if !nested {
+                    self.local_import(stmt);
+                }
+                continue;
+            }
+            let mut seen_lambda = false;
+            let eqs = top_level(self.text, stmt, |_, t| {
+                seen_lambda |= is_name(self.text, t, "lambda");
+                !seen_lambda && is_op(self.text, t, "=")
+            });
+            let Some(&last_eq) = eqs.last() else {
+                self.scan(stmt, sink, nested);
+                continue;
+            };
+            let value = &stmt[last_eq + 1..];
+            let outer = self.scan(value, sink, nested);
+            let bind = self.bind_of(sink, outer, value);
+            let mut from = 0;
+            for &eq in &eqs {
+                let target = &stmt[from..eq];
+                from = eq + 1;
+                let target = match top_level(self.text, target, |_, t| is_op(self.text, t, ":")).first() {
+                    Some(&colon) => &target[..colon],
+                    None => target,
+                };
+                match target {
+                    [n] => self.bind_local(n, bind.clone(), nested),
+                    _ => {
+                        self.scan(target, sink, nested);
+                        // `a, b = …`: names unpacked are not followed.
+                        if !target.iter().any(|t| is_op(self.text, t, ".") || is_op(self.text, t, "[")) {
+                            for n in target.iter().filter(|t| matches!(t.kind, TokKind::Name)) {
+                                self.bind_local(n, LocalBind::Shadow, nested);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// What a name assigned `value` stands for: a call's result when the
+    /// value is one call (`httpx.Client()`, `await make()`).
+    fn bind_of(&self, sink: Sink, outer: Option<(usize, usize)>, value: &[Tok]) -> LocalBind {
+        let awaited = usize::from(value.first().is_some_and(|t| is_name(self.text, t, "await")));
+        let Some((ci, _)) = outer.filter(|(_, first)| *first == awaited) else {
+            return LocalBind::Shadow;
+        };
+        let Sink::Func(f) = sink else {
+            return LocalBind::Shadow;
+        };
+        let Some(raw) = self
+            .functions
+            .get(f)
+            .and_then(|x| x.calls.get(ci))
+            .and_then(|c| c.callee.clone())
+        else {
+            return LocalBind::Shadow;
+        };
+        let fix = self
+            .fixups
+            .iter()
+            .rev()
+            .find(|(s, _)| *s == Site::Func(f, ci))
+            .map(|(_, h)| *h);
+        match fix {
+            Some(h) => LocalBind::Global(format!("{raw}()"), h),
+            None => LocalBind::Path(format!("{raw}()")),
+        }
+    }
+
+    fn bind_local(&mut self, name: &Tok, bind: LocalBind, nested: bool) {
+        if nested || !matches!(name.kind, TokKind::Name) || KEYWORDS.contains(&self.t(name)) {
+            return;
+        }
+        let n = self.t(name).to_owned();
+        if let Some(f) = self.func.as_mut() {
+            f.locals.insert(n, bind);
+        }
+    }
+
+    /// `import a.b as c` / `from a import b` inside a function.
+    fn local_import(&mut self, toks: &'a [Tok]) {
+        let text = self.text;
+        let joined = |ts: &[Tok]| -> String { ts.iter().map(|t| &text[t.start..t.end]).collect() };
+        let mut binds: Vec<(&'a Tok, String)> = Vec::new();
+        if self.t(&toks[0]) == "import" {
+            for part in split_top(text, &toks[1..], ",") {
+                match part {
+                    [p @ .., as_, a] if is_name(text, as_, "as") => binds.push((a, joined(p))),
+                    [n, ..] => {
+                        let root = self.t(n).to_owned();
+                        binds.push((n, root));
+                    }
+                    [] => {}
+                }
+            }
+        } else {
+            let Some(imp) = toks.iter().position(|t| is_name(text, t, "import")) else {
+                return;
+            };
+            let module = joined(&toks[1..imp]);
+            let mut names = &toks[imp + 1..];
+            if let [open, inner @ .., close] = names
+                && is_op(text, open, "(")
+                && is_op(text, close, ")")
+            {
+                names = inner;
+            }
+            for part in split_top(text, names, ",") {
+                let (n, alias) = match part {
+                    [n, as_, a] if is_name(text, as_, "as") => (n, a),
+                    [n] => (n, n),
+                    _ => continue,
+                };
+                let sep = if module.ends_with('.') { "" } else { "." };
+                binds.push((alias, format!("{module}{sep}{}", self.t(n))));
+            }
+        }
+        for (t, path) in binds {
+            self.bind_local(t, LocalBind::Path(path), false);
+        }
+    }
+
+    fn sites(&mut self, sink: Sink) -> &mut Vec<CallSite> {
+        match sink {
+            Sink::Module => &mut self.module_calls,
+            Sink::Func(f) => match self.functions.get_mut(f) {
+                Some(x) => &mut x.calls,
+                // Never: a sink names a function already read.
+                None => &mut self.module_calls,
+            },
+        }
+    }
+
+    /// Record the calls in `toks` (brackets balanced); return the call that
+    /// ends at the last token, if any: (its index in the sink, its first
+    /// token).
+    fn scan(&mut self, toks: &'a [Tok], sink: Sink, nested: bool) -> Option<(usize, usize)> {
+        let text = self.text;
+        let mut frames: Vec<Bracket> = Vec::new();
+        let mut closed: Vec<Closed> = Vec::new();
+        // Open lambdas: (bracket depth, `:` read).
+        let mut lambdas: Vec<(usize, bool)> = Vec::new();
+        for (j, t) in toks.iter().enumerate() {
+            match t.kind {
+                TokKind::Name => match &text[t.start..t.end] {
+                    "lambda" => lambdas.push((frames.len(), false)),
+                    "for" if lambdas.last().is_some_and(|l| l.0 == frames.len()) => {
+                        lambdas.pop();
+                    }
+                    _ => {}
+                },
+                TokKind::Op => match &text[t.start..t.end] {
+                    "(" => {
+                        let offloaded = frames.iter().any(|f| f.offload);
+                        let call = self.call_at(toks, j, &closed, sink, nested || !lambdas.is_empty(), offloaded);
+                        let offload = call.is_some() && {
+                            let callee = &toks[j - 1];
+                            OFFLOADERS.contains(&&text[callee.start..callee.end])
+                        };
+                        frames.push(Bracket {
+                            open: j,
+                            call,
+                            offload,
+                            arg_start: j + 1,
+                            args: Vec::new(),
+                        });
+                    }
+                    "[" | "{" => frames.push(Bracket {
+                        open: j,
+                        call: None,
+                        offload: false,
+                        arg_start: j + 1,
+                        args: Vec::new(),
+                    }),
+                    ")" | "]" | "}" => {
+                        if let Some(f) = frames.pop() {
+                            closed.push(self.close_frame(toks, f, j, t.end, sink));
+                        }
+                        while lambdas.last().is_some_and(|l| l.0 > frames.len()) {
+                            lambdas.pop();
+                        }
+                    }
+                    "," => {
+                        if lambdas.last().is_some_and(|l| l.0 == frames.len() && l.1) {
+                            lambdas.pop();
+                        }
+                        if let Some(f) = frames.last_mut()
+                            && f.call.is_some()
+                        {
+                            if let Some(a) = self.site_arg(&toks[f.arg_start..j]) {
+                                f.args.push(a);
+                            }
+                            f.arg_start = j + 1;
+                        }
+                    }
+                    ":" => {
+                        if let Some(l) = lambdas.last_mut()
+                            && l.0 == frames.len()
+                        {
+                            l.1 = true;
+                        }
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        // Brackets left open (a line lint502 reads in part).
+        let end = toks.last().map_or(0, |t| t.end);
+        while let Some(f) = frames.pop() {
+            closed.push(self.close_frame(toks, f, toks.len(), end, sink));
+        }
+        let last = toks.len().checked_sub(1)?;
+        closed
+            .iter()
+            .rev()
+            .find(|c| c.close == last)
+            .and_then(|c| c.call.as_ref())
+            .map(|c| (c.index, c.first))
+    }
+
+    /// A bracket closes at token `j` (ending at byte `end`): a call gets its
+    /// last argument and its full span.
+    fn close_frame(&mut self, toks: &'a [Tok], mut f: Bracket, j: usize, end: usize, sink: Sink) -> Closed {
+        if let Some(c) = &f.call {
+            if let Some(a) = self.site_arg(&toks[f.arg_start.min(j)..j]) {
+                f.args.push(a);
+            }
+            let file = self.file;
+            if let Some(site) = self.sites(sink).get_mut(c.index) {
+                site.span = Span::new(file, site.span.start as usize, end);
+                site.args = std::mem::take(&mut f.args);
+            }
+        }
+        Closed {
+            close: j,
+            open: f.open,
+            call: f.call,
+        }
+    }
+
+    /// One argument's tokens.
+    fn site_arg(&self, a: &[Tok]) -> Option<SiteArg> {
+        let (keyword, rest) = match a {
+            [k, eq, rest @ ..] if matches!(k.kind, TokKind::Name) && is_op(self.text, eq, "=") => {
+                (Some(self.t(k).to_owned()), rest)
+            }
+            _ => (None, a),
+        };
+        let (star, rest) = match rest {
+            [s, rest @ ..] if is_op(self.text, s, "*") => (1, rest),
+            [s, rest @ ..] if is_op(self.text, s, "**") => (2, rest),
+            _ => (0, rest),
+        };
+        let (first, last) = (rest.first()?, rest.last()?);
+        let dotted = rest.len() % 2 == 1
+            && rest.iter().enumerate().all(|(i, t)| {
+                if i % 2 == 0 {
+                    matches!(t.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(t))
+                } else {
+                    is_op(self.text, t, ".")
+                }
+            });
+        Some(SiteArg {
+            keyword,
+            star,
+            span: self.span(first.start, last.end),
+            name: dotted.then(|| self.text[first.start..last.end].to_owned()),
+        })
+    }
+
+    /// The `(` at `j`: a call when a name comes right before it (not the
+    /// name of a `def` or `class`). Records it and returns what it calls.
+    fn call_at(
+        &mut self,
+        toks: &'a [Tok],
+        j: usize,
+        closed: &[Closed],
+        sink: Sink,
+        nested: bool,
+        offloaded: bool,
+    ) -> Option<CallInfo> {
+        let k = j.checked_sub(1)?;
+        let last = &toks[k];
+        if !matches!(last.kind, TokKind::Name) || KEYWORDS.contains(&self.t(last)) {
+            return None;
+        }
+        if k >= 1 && matches!(self.t(&toks[k - 1]), "def" | "class") && matches!(toks[k - 1].kind, TokKind::Name) {
+            return None;
+        }
+        let (first, raw, fix) = self.chain(toks, k, closed, sink);
+        let awaited = first >= 1 && is_name(self.text, &toks[first - 1], "await");
+        let site = CallSite {
+            callee: raw.clone(),
+            text: self.text[toks[first].start..last.end].to_owned(),
+            args: Vec::new(),
+            span: self.span(toks[first].start, last.end),
+            awaited,
+            nested,
+            offloaded,
+        };
+        let list = self.sites(sink);
+        let index = list.len();
+        list.push(site);
+        if let Some(h) = fix {
+            let at = match sink {
+                Sink::Module => Site::Module(index),
+                Sink::Func(f) => Site::Func(f, index),
+            };
+            self.fixups.push((at, h));
+        }
+        Some(CallInfo { index, raw, fix, first })
+    }
+
+    /// The callee ending with the name at `k`: its first token, its dotted
+    /// path before top-level lookup (None when it cannot be named), and the
+    /// length of the top-level name to look up.
+    fn chain(&self, toks: &[Tok], k: usize, closed: &[Closed], sink: Sink) -> (usize, Option<String>, Option<u32>) {
+        let mut parts: Vec<&str> = vec![self.t(&toks[k])];
+        let mut cur = k;
+        let rest = |parts: &[&str]| -> String {
+            let mut s = String::new();
+            for p in parts.iter().rev() {
+                s.push('.');
+                s.push_str(p);
+            }
+            s
+        };
+        while cur >= 2 && is_op(self.text, &toks[cur - 1], ".") {
+            let p = &toks[cur - 2];
+            match p.kind {
+                TokKind::Name if !KEYWORDS.contains(&self.t(p)) => {
+                    parts.push(self.t(p));
+                    cur -= 2;
+                }
+                TokKind::Op if self.t(p) == ")" || self.t(p) == "]" => {
+                    let Some(c) = closed.iter().rev().find(|c| c.close == cur - 2) else {
+                        return (cur, None, None);
+                    };
+                    return match (&c.call, self.t(p)) {
+                        (Some(ci), ")") => {
+                            let raw = ci.raw.as_ref().map(|r| format!("{r}(){}", rest(&parts)));
+                            (ci.first, raw, ci.fix.filter(|_| ci.raw.is_some()))
+                        }
+                        (_, _) => {
+                            let first = match c.open.checked_sub(1).map(|i| &toks[i]) {
+                                Some(n) if matches!(n.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(n)) => c.open - 1,
+                                _ => c.open,
+                            };
+                            (first, None, None)
+                        }
+                    };
+                }
+                TokKind::Str { .. } | TokKind::FStr(_) | TokKind::Number => return (cur - 2, None, None),
+                _ => return (cur, None, None),
+            }
+        }
+        let Some(head) = parts.pop() else {
+            return (cur, None, None);
+        };
+        let tail = rest(&parts);
+        let local = match sink {
+            Sink::Func(_) => self.func.as_ref().and_then(|f| f.locals.get(head)),
+            Sink::Module => None,
+        };
+        match local {
+            Some(LocalBind::Shadow) => (cur, None, None),
+            Some(LocalBind::Path(p)) => (cur, Some(format!("{p}{tail}")), None),
+            Some(LocalBind::Global(r, h)) => (cur, Some(format!("{r}{tail}")), Some(*h)),
+            None => (
+                cur,
+                Some(format!("{head}{tail}")),
+                Some(u32::try_from(head.len()).unwrap_or(0)),
+            ),
+        }
+    }
+
+    /// The module is read: look callees up in its top-level scope, and give
+    /// decorators their calls.
+    fn finish_sites(&mut self) {
+        for (site, h) in std::mem::take(&mut self.fixups) {
+            let slot = match site {
+                Site::Module(i) => self.module_calls.get_mut(i).map(|c| &mut c.callee),
+                Site::Func(f, i) => self
+                    .functions
+                    .get_mut(f)
+                    .and_then(|x| x.calls.get_mut(i))
+                    .map(|c| &mut c.callee),
+                Site::Dec(f, d) => self
+                    .functions
+                    .get_mut(f)
+                    .and_then(|x| x.decorators.get_mut(d))
+                    .map(|c| &mut c.callee),
+            };
+            if let Some(slot) = slot
+                && let Some(raw) = slot.take()
+            {
+                *slot = resolve_global(&self.scope, &raw, h as usize);
+            }
+        }
+        for (f, d, ci) in std::mem::take(&mut self.dec_links) {
+            let Some(call) = self.module_calls.get(ci) else { continue };
+            let (callee, args) = (call.callee.clone(), call.args.clone());
+            if let Some(dec) = self.functions.get_mut(f).and_then(|x| x.decorators.get_mut(d)) {
+                dec.callee = callee;
+                dec.args = args;
+            }
+        }
+    }
+}
+
 // ==================================================================== expressions
 
 /// An intermediate result: a value, or something that is not a value but
@@ -5655,5 +6444,336 @@ mod import_tests {
         let src = "s = '''\nimport fake\n'''\n# import nothing\nf = f\"{'import x'}\"\nimportlib = None\n\
                    m = importlib.import_module(name)\nn = __import__(f\"x{y}\")\n";
         assert!(imports(src).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod function_tests {
+    use super::*;
+
+    fn module(text: &str) -> Module {
+        parse_module(FileId(0), text)
+    }
+
+    fn func<'m>(m: &'m Module, name: &str) -> &'m Function {
+        m.functions
+            .iter()
+            .find(|f| f.name.value == name)
+            .unwrap_or_else(|| panic!("no function {name}: {:?}", m.functions))
+    }
+
+    /// (callee, text, awaited, nested, offloaded) of each call.
+    fn calls(f: &Function) -> Vec<(Option<&str>, &str, bool, bool, bool)> {
+        f.calls
+            .iter()
+            .map(|c| (c.callee.as_deref(), c.text.as_str(), c.awaited, c.nested, c.offloaded))
+            .collect()
+    }
+
+    fn callees(f: &Function) -> Vec<Option<&str>> {
+        f.calls.iter().map(|c| c.callee.as_deref()).collect()
+    }
+
+    #[test]
+    fn route_handlers_decorators_and_calls() {
+        let src = "\
+from fastapi import FastAPI
+import requests as rq
+
+app = FastAPI(title=\"x\")
+
+
+@app.get(\"/items/{id}\", status_code=200)
+async def read(id: int, q: str = None):
+    x = rq.get(f\"http://a/{id}\")
+    return {\"a\": rq.post(\"u\", json=x.json())}
+
+
+def plain():
+    pass
+";
+        let m = module(src);
+        assert_eq!(m.functions.len(), 2);
+        let f = func(&m, "read");
+        assert!(f.is_async);
+        assert_eq!(f.class, None);
+        assert_eq!(f.params, vec!["id", "q"]);
+        let d = &f.decorators[0];
+        assert_eq!(d.callee.as_deref(), Some("fastapi.FastAPI().get"));
+        assert_eq!(d.text, "app.get");
+        assert_eq!(d.receiver.as_deref(), Some("app"));
+        assert!(d.call);
+        assert_eq!(d.args.len(), 2);
+        assert_eq!(d.args[0].keyword, None);
+        assert_eq!(&src[d.args[0].span.range()], "\"/items/{id}\"");
+        assert_eq!(d.args[1].keyword.as_deref(), Some("status_code"));
+        assert_eq!(&src[d.span.range()], "app.get(\"/items/{id}\", status_code=200)");
+        assert_eq!(
+            calls(f),
+            vec![
+                (Some("requests.get"), "rq.get", false, false, false),
+                (Some("requests.post"), "rq.post", false, false, false),
+                // `x` holds the result of a call.
+                (Some("requests.get().json"), "x.json", false, false, false),
+            ]
+        );
+        let post = &f.calls[1];
+        assert_eq!(&src[post.span.range()], "rq.post(\"u\", json=x.json())");
+        assert_eq!(post.args[1].keyword.as_deref(), Some("json"));
+        assert_eq!(&src[f.header.range()], "async def read(id: int, q: str = None):");
+        assert!(src[f.span.range()].ends_with("x.json())}"));
+        let p = func(&m, "plain");
+        assert!(!p.is_async && p.decorators.is_empty() && p.calls.is_empty());
+        // The decorator's call is a module-level call too.
+        let top: Vec<_> = m.module_calls.iter().map(|c| c.callee.as_deref()).collect();
+        assert_eq!(top, vec![Some("fastapi.FastAPI"), Some("fastapi.FastAPI().get")]);
+    }
+
+    #[test]
+    fn imports_aliases_and_later_bindings() {
+        let src = "\
+from time import sleep as nap
+import urllib.request
+
+
+async def h():
+    nap(1)
+    urllib.request.urlopen(\"http://x\")
+    subprocess.run([\"ls\"])
+    await asyncio.sleep(1)
+    open(\"f\")
+    import socket
+    socket.create_connection((\"a\", 1))
+    from os import system
+    system(\"ls\")
+
+
+import subprocess, asyncio
+";
+        let m = module(src);
+        let f = func(&m, "h");
+        assert_eq!(
+            callees(f),
+            vec![
+                Some("time.sleep"),
+                Some("urllib.request.urlopen"),
+                Some("subprocess.run"),
+                Some("asyncio.sleep"),
+                Some("open"),
+                Some("socket.create_connection"),
+                Some("os.system"),
+            ]
+        );
+        assert!(f.calls[3].awaited && !f.calls[2].awaited);
+    }
+
+    #[test]
+    fn nested_code_lambdas_and_thread_offloading() {
+        let src = "\
+import asyncio, time, requests
+from starlette.concurrency import run_in_threadpool
+
+
+async def h(loop):
+    def inner():
+        time.sleep(1)
+        return requests.get(\"u\")
+    async def also():
+        time.sleep(2)
+    cb = lambda: time.sleep(3)
+    await asyncio.to_thread(time.sleep, 4)
+    await run_in_threadpool(lambda: requests.get(\"u\"))
+    await loop.run_in_executor(None, inner)
+    await asyncio.to_thread(requests.get(\"now\"))
+    time.sleep(5)
+    if True: time.sleep(6)
+";
+        let m = module(src);
+        assert_eq!(m.functions.len(), 1, "nested functions are not listed");
+        let f = func(&m, "h");
+        assert_eq!(
+            calls(f),
+            vec![
+                (Some("time.sleep"), "time.sleep", false, true, false),
+                (Some("requests.get"), "requests.get", false, true, false),
+                (Some("time.sleep"), "time.sleep", false, true, false),
+                (Some("time.sleep"), "time.sleep", false, true, false),
+                (Some("asyncio.to_thread"), "asyncio.to_thread", true, false, false),
+                (
+                    Some("starlette.concurrency.run_in_threadpool"),
+                    "run_in_threadpool",
+                    true,
+                    false,
+                    false
+                ),
+                (Some("requests.get"), "requests.get", false, true, true),
+                (None, "loop.run_in_executor", true, false, false),
+                (Some("asyncio.to_thread"), "asyncio.to_thread", true, false, false),
+                (Some("requests.get"), "requests.get", false, false, true),
+                (Some("time.sleep"), "time.sleep", false, false, false),
+                (Some("time.sleep"), "time.sleep", false, false, false),
+            ]
+        );
+        // `time.sleep` passed, not called, to `to_thread`: an argument.
+        assert_eq!(f.calls[4].args[0].name.as_deref(), Some("time.sleep"));
+        // After the nested functions end, the body is direct again.
+        assert!(!f.calls.last().is_some_and(|c| c.nested));
+    }
+
+    #[test]
+    fn clients_sessions_and_shadowing() {
+        let src = "\
+import httpx, requests
+
+session = requests.Session()
+
+
+async def h(requests_mod, client):
+    with httpx.Client(timeout=5) as c:
+        c.get(\"u\")
+    async with httpx.AsyncClient() as ac:
+        await ac.get(\"u\")
+    k = httpx.Client()
+    k.post(\"u\")
+    session.get(\"u\")
+    requests.Session().get(\"u\")
+    client.get(\"u\")
+    r = await ac.get(\"u\")
+    r.json()
+    for httpx in []:
+        httpx.get(\"u\")
+";
+        let m = module(src);
+        let f = func(&m, "h");
+        assert_eq!(
+            callees(f),
+            vec![
+                Some("httpx.Client"),
+                Some("httpx.Client().get"),
+                Some("httpx.AsyncClient"),
+                Some("httpx.AsyncClient().get"),
+                Some("httpx.Client"),
+                Some("httpx.Client().post"),
+                Some("requests.Session().get"),
+                Some("requests.Session"),
+                Some("requests.Session().get"),
+                None,
+                Some("httpx.AsyncClient().get"),
+                Some("httpx.AsyncClient().get().json"),
+                None,
+            ]
+        );
+        assert_eq!(f.calls[8].text, "requests.Session().get");
+    }
+
+    #[test]
+    fn methods_classes_and_bare_decorators() {
+        let src = "\
+import functools
+from quart import Quart, Blueprint
+
+bp = Blueprint(\"b\", __name__)
+
+
+class Outer:
+    class Inner:
+        @staticmethod
+        async def m(self, x):
+            return self.x.get(x)
+
+    @functools.lru_cache(maxsize=2)
+    def n(cls): return helper(cls)
+
+
+def helper(x):
+    return x
+
+
+@bp.route(\"/\", methods=[\"GET\"])
+async def index():
+    return \"-\".join([])
+";
+        let m = module(src);
+        let mm = func(&m, "m");
+        assert_eq!(mm.class.as_deref(), Some("Outer.Inner"));
+        assert_eq!(mm.params, vec!["self", "x"]);
+        assert_eq!(mm.decorators[0].callee.as_deref(), Some("staticmethod"));
+        assert!(!mm.decorators[0].call);
+        assert_eq!(mm.decorators[0].receiver, None);
+        assert_eq!(calls(mm), vec![(None, "self.x.get", false, false, false)]);
+        let n = func(&m, "n");
+        assert_eq!(n.class.as_deref(), Some("Outer"));
+        assert_eq!(n.decorators[0].callee.as_deref(), Some("functools.lru_cache"));
+        assert_eq!(n.decorators[0].args[0].keyword.as_deref(), Some("maxsize"));
+        // A one-line body; `helper` is a function of this module.
+        assert_eq!(calls(n), vec![(None, "helper", false, false, false)]);
+        assert_eq!(func(&m, "helper").class, None);
+        let i = func(&m, "index");
+        assert_eq!(i.class, None);
+        assert_eq!(i.decorators[0].callee.as_deref(), Some("quart.Blueprint().route"));
+        assert_eq!(i.decorators[0].receiver.as_deref(), Some("bp"));
+        assert_eq!(calls(i), vec![(None, "\"-\".join", false, false, false)]);
+    }
+
+    #[test]
+    fn module_calls_and_arguments() {
+        let src = "\
+from starlette.applications import Starlette
+from starlette.routing import Route, WebSocketRoute
+import views
+
+
+async def home(request):
+    pass
+
+routes = [
+    Route(\"/\", endpoint=home),
+    Route(\"/v\", views.page, methods=[\"GET\"]),
+    WebSocketRoute(\"/ws\", *extra, **more),
+]
+app = Starlette(routes=routes)
+";
+        let m = module(src);
+        let top: Vec<_> = m.module_calls.iter().map(|c| c.callee.as_deref()).collect();
+        assert_eq!(
+            top,
+            vec![
+                Some("starlette.routing.Route"),
+                Some("starlette.routing.Route"),
+                Some("starlette.routing.WebSocketRoute"),
+                Some("starlette.applications.Starlette"),
+            ]
+        );
+        let a = &m.module_calls[0].args;
+        assert_eq!((a[1].keyword.as_deref(), a[1].name.as_deref()), (Some("endpoint"), Some("home")));
+        let b = &m.module_calls[1].args;
+        assert_eq!(b.len(), 3);
+        assert_eq!((b[1].keyword.as_deref(), b[1].name.as_deref()), (None, Some("views.page")));
+        assert_eq!(b[2].name, None);
+        let w = &m.module_calls[2].args;
+        assert_eq!((w[1].star, w[2].star), (1, 2));
+        assert_eq!(w[1].name.as_deref(), Some("extra"));
+    }
+
+    #[test]
+    fn broken_and_odd_lines_do_not_panic() {
+        for src in [
+            "async def h(:\n    time.sleep(\n",
+            "@\ndef f(): pass\n",
+            "@app.get(\nasync def h(): pass\n",
+            "def f():\n    x = (lambda: (\n",
+            "async def h():\n    a.b.(c)\n    ).x(\n    f()()\n    x[0]()\n    (a)()\n",
+            "class C(Base, metaclass=M):\n    x = compute()\n    def m(self): ...\n",
+        ] {
+            let m = module(src);
+            let _ = (m.functions.len(), m.module_calls.len());
+        }
+        let m = module("async def h():\n    f()()\n    x[0].y()\n    (a).b()\n");
+        let f = func(&m, "h");
+        assert_eq!(
+            f.calls.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            vec!["f", "x[0].y", "(a).b"]
+        );
+        assert_eq!(callees(f), vec![Some("f"), None, None]);
     }
 }

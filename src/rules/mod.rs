@@ -117,6 +117,10 @@ pub static RULES: &[Rule] = &[
         check: nginx::upstream_keepalive_unused::check,
     },
     Rule {
+        meta: &nginx::buffer_size_below_default::META,
+        check: nginx::buffer_size_below_default::check,
+    },
+    Rule {
         meta: &pm2::fork_instances_same_address::META,
         check: pm2::fork_instances_same_address::check,
     },
@@ -213,8 +217,16 @@ pub static RULES: &[Rule] = &[
         check: cross::proxy_timeout_before_backend::check,
     },
     Rule {
+        meta: &cross::timeout_beyond_cloudflare::META,
+        check: cross::timeout_beyond_cloudflare::check,
+    },
+    Rule {
         meta: &cross::upstream_keepalive_race::META,
         check: cross::upstream_keepalive_race::check,
+    },
+    Rule {
+        meta: &cross::socket_permission_denied::META,
+        check: cross::socket_permission_denied::check,
     },
 ];
 

@@ -11,6 +11,8 @@ pub mod proxy_target_no_listener;
 pub mod proxy_timeout_before_backend;
 pub mod proxy_tls_mismatch;
 pub mod socket_in_private_tmp;
+pub mod socket_permission_denied;
+pub mod timeout_beyond_cloudflare;
 pub mod unix_socket_mismatch;
 pub mod upstream_keepalive_race;
 pub mod worker_timeout_before_proxy;

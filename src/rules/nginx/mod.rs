@@ -1,5 +1,6 @@
 //! Rules that need only Nginx configuration.
 pub mod block_directive_mismatch;
+pub mod buffer_size_below_default;
 pub mod connect_timeout_too_long;
 pub mod directive_not_allowed_here;
 pub mod include_cycle;

@@ -1,0 +1,3 @@
+bind = "unix:/run/app/gunicorn.sock"
+workers = 3
+umask = 0o077

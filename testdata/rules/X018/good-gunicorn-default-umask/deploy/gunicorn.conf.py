@@ -1,0 +1,2 @@
+bind = "unix:/run/app/gunicorn.sock"
+workers = 3
