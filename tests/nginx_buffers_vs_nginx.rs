@@ -11,10 +11,9 @@ mod common;
 use lint502::check::{Options, check};
 
 /// Rows where lint502 deliberately differs from nginx, with why.
-const DIFFERENT_BY_DESIGN: &[(&str, &str)] = &[(
-    "proxy_server_broken_location_fixed",
-    "nginx also merges the server level on its own; lint502 judges the merged settings of locations only",
-)];
+/// (None since lint502 judges each server's merged level as well as each
+/// location's.)
+const DIFFERENT_BY_DESIGN: &[(&str, &str)] = &[];
 
 const NOTE: &str = "`nginx -t` says: ";
 

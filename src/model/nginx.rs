@@ -240,6 +240,10 @@ pub struct NginxModel {
     pub include_problems: Vec<IncludeProblem>,
     pub servers: Vec<Server>,
     pub locations: Vec<Location>,
+    /// The merged settings of each http `server` block, with its span:
+    /// nginx merges the http level into each server and checks the result
+    /// (`ngx_http_merge_servers`), as it does for each location.
+    pub levels: Vec<(Span, Settings)>,
     pub upstreams: Vec<Upstream>,
     pub targets: Vec<Target>,
     /// Absolute roots mapped into the repository (`/etc/nginx` → `deploy/nginx`).
@@ -351,6 +355,7 @@ struct Walk<'a> {
     included: Vec<(FileId, &'static str)>,
     servers: Vec<Server>,
     locations: Vec<Location>,
+    levels: Vec<(Span, Settings)>,
     upstreams: Vec<Upstream>,
     targets: Vec<Target>,
     defined_vars: Vec<(String, Option<String>)>,
@@ -636,11 +641,13 @@ impl Builder {
             included,
             servers,
             locations,
+            levels,
             upstreams,
             targets,
             defined_vars,
             ..
         } = w;
+        self.model.levels.extend(levels);
         for v in defined_vars {
             if !self.model.defined_vars.contains(&v) {
                 self.model.defined_vars.push(v);
@@ -754,6 +761,7 @@ impl<'a> Walk<'a> {
             included: Vec::new(),
             servers: Vec::new(),
             locations: Vec::new(),
+            levels: Vec::new(),
             upstreams: Vec::new(),
             targets: Vec::new(),
             defined_vars: Vec::new(),
@@ -959,8 +967,11 @@ impl<'a> Walk<'a> {
                 _ => owner,
             };
             let s = self.level(items, child_cx, &settings, depth + 1, child_owner);
-            if let (Owner::Location(_, li), "location") = (child_owner, d.name()) {
-                self.locations[li].settings = s;
+            match (child_owner, d.name()) {
+                (Owner::Location(_, li), "location") => self.locations[li].settings = s,
+                // nginx merges (and checks) each server's settings too.
+                (Owner::Server(_), "server") if child_cx == Some(Context::SERVER) => self.levels.push((d.span, s)),
+                _ => {}
             }
         }
         settings

@@ -7,13 +7,12 @@
 //! depends on `*_buffering`: nginx checks them with buffering off too. grpc
 //! has no buffer directives to check (see `model::proxy`).
 //!
-//! nginx merges at every level (server, then each location, nested ones
-//! included) and stops at the first level whose merged values fail. This
-//! rule evaluates each location's merged settings, which covers every
-//! failing location; it does not see a server block's own level, so a server
-//! without locations, or one whose every location overrides the bad value,
-//! is not judged. The same bad value inherited by several locations is
-//! reported once.
+//! nginx merges at every level (each server, then each location, nested
+//! ones included; `ngx_http_merge_servers`) and stops at the first level
+//! whose merged values fail. This rule evaluates each location's merged
+//! settings, then each server's, so a server without locations, or one whose
+//! every location overrides the bad value, is judged too. The same bad value
+//! inherited by several levels is reported once.
 
 use std::collections::BTreeSet;
 
@@ -47,11 +46,27 @@ struct Violation {
 
 pub fn check(cx: &mut Checker) {
     let mut seen = BTreeSet::new();
-    for loc in &cx.model.nginx.locations {
+    // Locations first (the usual place, and the most precise label), then
+    // each server: nginx merges and checks that level too, so a bad value
+    // there fails even when every location overrides it.
+    let levels = cx
+        .model
+        .nginx
+        .locations
+        .iter()
+        .map(|l| (&l.settings, l.span, "applies in this location"))
+        .chain(
+            cx.model
+                .nginx
+                .levels
+                .iter()
+                .map(|(span, s)| (s, *span, "applies in this server")),
+        );
+    for (settings, block, applies) in levels {
         for family in Family::ALL {
             // An unreadable value is nginx's `invalid value` / `is duplicate`
             // before any merge: not this rule's finding.
-            let Ok(eff) = effective_in(&loc.settings, family) else {
+            let Ok(eff) = effective_in(settings, family) else {
                 continue;
             };
             let Some(b) = &eff.buffering else { continue };
@@ -87,8 +102,8 @@ pub fn check(cx: &mut Checker) {
                     d = d.with_label(s, what);
                 }
             }
-            if !inside(primary, loc.span) {
-                d = d.with_label(loc.span, "applies in this location");
+            if !inside(primary, block) {
+                d = d.with_label(block, applies);
             }
             cx.report(d);
         }
