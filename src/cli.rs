@@ -150,6 +150,12 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         select: args.select.clone(),
     };
+    if let Some(v) = &args.nginx_version
+        && crate::model::nginx_version::parse(v).is_none()
+    {
+        eprintln!("lint502: --nginx-version: `{v}` is not a version, expected e.g. 1.28.0, 1.30 or latest");
+        return ExitCode::from(2);
+    }
     let unknown: Vec<&String> = args
         .select
         .iter()

@@ -223,3 +223,32 @@ fn closed_stdout_is_not_a_panic() {
     drop(child.stdout.take());
     assert_ne!(child.wait().expect("wait").code(), Some(101));
 }
+
+/// `--nginx-version` decides nginx's upstream keep-alive defaults (1.29.7
+/// turned them on); a value that is not a version is a usage error.
+#[test]
+fn nginx_version_option_changes_keepalive_defaults() {
+    let dir = common::temp_dir("cli-nginx-version");
+    write(
+        &dir,
+        "nginx/conf.d/app.conf",
+        "upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n    }\n}\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", ".", "--format", "short", "--select", "NGX012"];
+        args.extend_from_slice(extra);
+        let out = lint502(&args, &dir);
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    // Assumed older than 1.29.7: HTTP/1.0 and `Connection: close`, the cache is unused.
+    let (_, old) = run(&[]);
+    assert!(old.contains("info[NGX012]"), "{old}");
+    assert!(old.contains("assuming one before 1.29.7"), "{old}");
+    let (_, stated_old) = run(&["--nginx-version", "1.28.0"]);
+    assert!(stated_old.contains("info[NGX012]"), "{stated_old}");
+    // 1.30 speaks HTTP/1.1 without `Connection: close` by default.
+    let (_, new) = run(&["--nginx-version", "1.30"]);
+    assert_eq!(new, "", "{new}");
+    let (code, _) = run(&["--nginx-version", "one-point-thirty"]);
+    assert_eq!(code, Some(2));
+}
