@@ -90,8 +90,24 @@ pub fn check(cx: &mut Checker) {
         if let Some(s) = ka.timeout.span {
             diag = diag.with_label(s, format!("nginx keeps them {}", format_msec(ka.timeout.value)));
         }
+        // `proxy_next_upstream` decides which requests nginx retries on a
+        // fresh connection after the race (ngx_http_upstream_next): by
+        // default idempotent ones; `off` none; `non_idempotent` POSTs too.
+        let next: Vec<String> = loc
+            .settings
+            .get("proxy_next_upstream")
+            .and_then(|s| s.values.last())
+            .map(|(args, _)| args.clone())
+            .unwrap_or_default();
+        let retried = if next.iter().any(|a| a == "off") {
+            "`proxy_next_upstream off` is set here, so nginx retries nothing: any request on such a connection, GET included, ends in 502 \"upstream prematurely closed connection\""
+        } else if next.iter().any(|a| a == "non_idempotent") {
+            "`proxy_next_upstream … non_idempotent` makes nginx resend even POST, PUT and PATCH on another connection, so they may run twice on the backend"
+        } else {
+            "nginx retries GET and HEAD on another connection, but not POST, PUT or PATCH: those end in 502 \"upstream prematurely closed connection\""
+        };
         diag = diag
-            .with_note("nginx retries GET and HEAD on another connection, but not POST, PUT or PATCH: those end in 502 \"upstream prematurely closed connection\" (observed with 3 of 61 POSTs: testdata/observed/backends.md, case 32)")
+            .with_note(format!("{retried} (observed with 3 of 61 POSTs, and no failed GET: testdata/observed/backends.md, case 32)"))
             .with_help(format!(
                 "make the backend keep idle connections longer than nginx does (e.g. {}), or set `keepalive_timeout` in the upstream below {idle_s} s",
                 match r.backend.server {
