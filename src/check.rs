@@ -81,7 +81,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
     launcher_files.sort();
     launcher_files.dedup();
     let versions = crate::model::deps::launcher_versions(&db, &backends);
-    let (deps, _app) = crate::model::deps::build(
+    let (deps, mut pyapp) = crate::model::deps::build(
         &mut db,
         crate::model::deps::DepsInputs {
             checked: paths,
@@ -93,6 +93,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
             served: crate::model::entry::served(&backends),
         },
     );
+    let app_specs = crate::model::appspec::build(&mut db, &backends, &mut pyapp, &deps, paths);
     timer.lap("python");
     let deploy = crate::model::deploy::build(&mut db, &walked, paths, &backends.pm2);
     let nginx_version = crate::model::nginx_version::detect(&backends, opts.nginx.version.as_deref(), &db);
@@ -102,6 +103,7 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
         backends,
         deps: Some(deps),
         deploy,
+        app_specs,
     };
     let mut diagnostics = rules::run(&db, &deployment, &|m| selected(&opts.select, m));
     crate::report::sort(&db, &mut diagnostics);

@@ -22,6 +22,8 @@ pub struct Deployment {
     pub deps: Option<deps::DepsModel>,
     /// Deploy steps (scripts, Makefiles, CI workflows, PM2 `deploy`).
     pub deploy: deploy::DeployModel,
+    /// App specs that do not load where the launcher starts the server.
+    pub app_specs: Vec<appspec::SpecProblem>,
 }
 
 impl Deployment {

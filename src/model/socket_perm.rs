@@ -38,8 +38,9 @@ pub struct Who {
     /// As written: a name or a numeric id.
     pub name: String,
     pub span: Span,
-    /// For labels: "`User=app` in app.service", "systemd's default".
-    pub how: String,
+    /// Why, when the span does not show the value itself (a default):
+    /// "systemd runs this unit as root (no `User=`)".
+    pub how: Option<String>,
 }
 
 /// The permission bits and ownership of a backend's socket file.
@@ -160,13 +161,7 @@ pub fn nginx_users(db: &SourceDb, n: &NginxModel) -> NginxUsers {
 /// None when a name other than root is compared with a number other than 0
 /// (the mapping is unknown).
 fn same(a: &str, b: &str) -> Option<bool> {
-    let id = |s: &str| -> Option<u64> {
-        if s == "root" {
-            Some(0)
-        } else {
-            s.parse().ok()
-        }
-    };
+    let id = |s: &str| -> Option<u64> { if s == "root" { Some(0) } else { s.parse().ok() } };
     if a == b {
         return Some(true);
     }
@@ -299,7 +294,7 @@ fn contains(outer: Span, inner: Span) -> bool {
 }
 
 /// `user[:group]` as Docker, compose and uWSGI's `chown-socket` write it.
-fn user_group(text: &str, span: Span, how: &str) -> (Option<Who>, Option<Who>) {
+fn user_group(text: &str, span: Span) -> (Option<Who>, Option<Who>) {
     let (u, g) = match text.split_once(':') {
         Some((u, g)) => (u, Some(g)),
         None => (text, None),
@@ -308,14 +303,13 @@ fn user_group(text: &str, span: Span, how: &str) -> (Option<Who>, Option<Who>) {
         (!name.is_empty() && !name.contains('$')).then(|| Who {
             name: name.to_owned(),
             span,
-            how: how.to_owned(),
+            how: None,
         })
     };
     (who(u), g.and_then(who))
 }
 
-fn launch_process(db: &SourceDb, l: &Launch, b: &Backend) -> Process {
-    let file = db.get(b.span.file).display.clone();
+fn launch_process(l: &Launch, b: &Backend) -> Process {
     let mut p = Process {
         env: l
             .env
@@ -324,13 +318,18 @@ fn launch_process(db: &SourceDb, l: &Launch, b: &Backend) -> Process {
             .collect(),
         ..Process::default()
     };
-    let extra_str = |key: &str| l.extra(key).and_then(|v| value_string(&v.value, &|_| None).map(|s| (s, v.span)));
-    let named = |key: &str, how: String| {
-        extra_str(key).filter(|(s, _)| !s.is_empty() && !s.contains('$')).map(|(s, span)| Who {
-            how: format!("`{key}={s}` in {how}"),
-            name: s,
-            span,
-        })
+    let extra_str = |key: &str| {
+        l.extra(key)
+            .and_then(|v| value_string(&v.value, &|_| None).map(|s| (s, v.span)))
+    };
+    let named = |key: &str| {
+        extra_str(key)
+            .filter(|(s, _)| !s.is_empty() && !s.contains('$'))
+            .map(|(s, span)| Who {
+                name: s,
+                span,
+                how: None,
+            })
     };
     match l.source {
         LaunchSource::Systemd => {
@@ -339,14 +338,14 @@ fn launch_process(db: &SourceDb, l: &Launch, b: &Backend) -> Process {
             // `+`/`!` run the command with privileges the unit's User= does
             // not describe.
             if !prefix.contains('+') && !prefix.contains('!') && !dynamic {
-                p.user = named("User", file.clone());
-                p.group = named("Group", file.clone());
+                p.user = named("User");
+                p.group = named("Group");
                 if p.user.is_none() {
                     // systemd.exec(5) User=: "defaults to root".
                     let root = Who {
                         name: "root".into(),
                         span: b.span,
-                        how: format!("systemd runs {} as root (no `User=`)", b.origin),
+                        how: Some("systemd runs this unit as root (no `User=`)".into()),
                     };
                     if p.group.is_none() {
                         p.group = Some(root.clone());
@@ -357,26 +356,26 @@ fn launch_process(db: &SourceDb, l: &Launch, b: &Backend) -> Process {
             p.umask = match l.extra("UMask") {
                 Some(v) => octal(&v.value).map(|m| {
                     let s = value_string(&v.value, &|_| None).unwrap_or_default();
-                    (m, v.span, format!("`UMask={s}` in {file}"))
+                    (m, v.span, format!("`UMask={s}`"))
                 }),
                 // systemd.exec(5) UMask=: "Defaults to 0022".
                 None => Some((0o022, b.span, "systemd's default `UMask=0022`".into())),
             };
         }
         LaunchSource::Supervisor => {
-            p.user = named("user", file.clone());
+            p.user = named("user");
             if p.user.is_none() {
                 p.user = Some(Who {
                     name: "root".into(),
                     span: b.span,
-                    how: format!("supervisord runs {} as its own user (no `user=`)", b.origin),
+                    how: Some("supervisord runs this program as its own user, root (no `user=`)".into()),
                 });
                 p.group = p.user.clone();
                 p.assumptions
                     .push("assuming supervisord runs as root, as distribution packages start it".into());
             }
             p.umask = match l.extra("umask") {
-                Some(v) => octal(&v.value).map(|m| (m, v.span, format!("`umask={m:03o}` in {file}"))),
+                Some(v) => octal(&v.value).map(|m| (m, v.span, format!("`umask={m:03o}`"))),
                 // supervisord's `umask` setting defaults to 022; programs
                 // inherit it.
                 None => Some((0o022, b.span, "supervisord's default umask 022".into())),
@@ -389,7 +388,7 @@ fn launch_process(db: &SourceDb, l: &Launch, b: &Backend) -> Process {
                 "user"
             };
             if let Some((s, span)) = extra_str(key) {
-                let (u, g) = user_group(&s, span, &format!("`{key} {s}` in {file}"));
+                let (u, g) = user_group(&s, span);
                 p.user = u;
                 p.group = g;
             }
@@ -401,15 +400,14 @@ fn launch_process(db: &SourceDb, l: &Launch, b: &Backend) -> Process {
     p
 }
 
-fn pm2_process(db: &SourceDb, app: &Pm2App) -> Process {
-    let file = |s: Span| db.get(s.file).display.clone();
+fn pm2_process(app: &Pm2App) -> Process {
     let who = |key: &str| {
-        let (k, v) = app.entry(key)?;
+        let (_, v) = app.entry(key)?;
         let s = value_string(&v.value, &|_| None)?;
         Some(Who {
-            how: format!("`{}: {s}` in {}", k.value, file(v.span)),
             name: s,
             span: v.span,
+            how: None,
         })
     };
     let mut p = Process {
@@ -428,20 +426,20 @@ fn pm2_process(db: &SourceDb, app: &Pm2App) -> Process {
 }
 
 /// The launcher's view of a backend's process.
-fn process(db: &SourceDb, m: &BackendModel, b: &Backend) -> Process {
+fn process(m: &BackendModel, b: &Backend) -> Process {
     if let Some((_, l)) = m
         .launches
         .iter()
         .find(|(f, l)| *f == b.span.file && l.source != LaunchSource::Uwsgi && contains(l.span, b.span))
     {
-        return launch_process(db, l, b);
+        return launch_process(l, b);
     }
     for (f, file) in &m.pm2 {
         if *f != b.span.file {
             continue;
         }
         if let Some(app) = file.apps.iter().find(|a| contains(a.span, b.span)) {
-            return pm2_process(db, app);
+            return pm2_process(app);
         }
     }
     Process::default()
@@ -488,12 +486,12 @@ fn gunicorn_setting(
         return None;
     }
     let (text, how) = match &v.value {
-        Value::Int(i) if name == "umask" => (Some(i.to_string()), format!("`{name} = 0o{i:03o}` in {file}")),
-        Value::Int(i) => (Some(i.to_string()), format!("`{name} = {i}` in {file}")),
-        Value::Float(_) => (None, format!("`{name}` in {file}")),
+        Value::Int(i) if name == "umask" => (Some(i.to_string()), format!("`{name} = 0o{i:03o}`")),
+        Value::Int(i) => (Some(i.to_string()), format!("`{name} = {i}`")),
+        Value::Float(_) => (None, format!("`{name}`")),
         other => match value_string(other, env) {
-            Some(t) => (Some(t.clone()), format!("`{name} = \"{t}\"` in {file}")),
-            None => (None, format!("`{name}` in {file}")),
+            Some(t) => (Some(t.clone()), format!("`{name} = \"{t}\"`")),
+            None => (None, format!("`{name}`")),
         },
     };
     Some((text, v.span, how, true))
@@ -534,10 +532,10 @@ fn gunicorn_perm(db: &SourceDb, m: &BackendModel, b: &Backend, p: Process) -> Op
     };
     let who = |flag: &str, name: &str, fallback: Option<Who>| -> Option<Who> {
         match gunicorn_setting(cmd, cmd_args.as_ref(), config, &env, flag, name) {
-            Some((Some(text), span, how, _)) if !text.trim().is_empty() => Some(Who {
+            Some((Some(text), span, _, _)) if !text.trim().is_empty() => Some(Who {
                 name: text.trim().to_owned(),
                 span,
-                how,
+                how: None,
             }),
             Some(_) => None,
             None => fallback,
@@ -562,10 +560,7 @@ fn waitress_perm(b: &Backend, cmd: &ServerCommand, p: Process) -> Option<SocketP
             let (text, _) = command::expand(w, &env);
             // adjustments.py `asoctal`: int(s, 8).
             let t = text.trim();
-            let t = t
-                .strip_prefix("0o")
-                .or_else(|| t.strip_prefix("0O"))
-                .unwrap_or(t);
+            let t = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")).unwrap_or(t);
             let m = u32::from_str_radix(t, 8).ok()?;
             (m, w.span, format!("`--unix-socket-perms={text}` on the command line"))
         }
@@ -590,11 +585,7 @@ fn uwsgi_perm(cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPerm> {
             match o.value.trim() {
                 "1" => (0o666, o.span, "`chmod-socket` (0666)".to_owned()),
                 "" if from_cli => (0o666, o.span, "`--chmod-socket` (0666)".to_owned()),
-                v if v.len() == 3 => (
-                    u32::from_str_radix(v, 8).ok()?,
-                    o.span,
-                    format!("`chmod-socket = {v}`"),
-                ),
+                v if v.len() == 3 => (u32::from_str_radix(v, 8).ok()?, o.span, format!("`chmod-socket = {v}`")),
                 _ => return None,
             }
         }
@@ -605,7 +596,11 @@ fn uwsgi_perm(cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPerm> {
             }
             let (mask, span, how) = match opt(&["umask"]) {
                 Some(o) if !o.known => return None,
-                Some(o) => (uwsgi_mode(o.value.trim())?, o.span, format!("`umask = {}`", o.value.trim())),
+                Some(o) => (
+                    uwsgi_mode(o.value.trim())?,
+                    o.span,
+                    format!("`umask = {}`", o.value.trim()),
+                ),
                 None => p.umask.take()?,
             };
             let mode = 0o777 & !mask;
@@ -623,7 +618,7 @@ fn uwsgi_perm(cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPerm> {
     match chown {
         Some(o) if !o.known => return None,
         Some(o) => {
-            let (u, g) = user_group(o.value.trim(), o.span, &format!("`chown-socket = {}`", o.value.trim()));
+            let (u, g) = user_group(o.value.trim(), o.span);
             owner = u;
             if g.is_some() {
                 group = g;
@@ -635,7 +630,7 @@ fn uwsgi_perm(cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPerm> {
                     *slot = (o.known && !o.value.trim().is_empty()).then(|| Who {
                         name: o.value.trim().to_owned(),
                         span: o.span,
-                        how: format!("`{name} = {}`", o.value.trim()),
+                        how: None,
                     });
                 }
             }
@@ -659,7 +654,7 @@ fn uwsgi_perm(cfg: &UwsgiConfig, mut p: Process) -> Option<SocketPerm> {
 /// The permissions of the unix sockets a backend creates, when the text
 /// decides them. uvicorn (always 0666) and servers not modelled: None.
 pub fn socket_perm(db: &SourceDb, m: &BackendModel, b: &Backend) -> Option<SocketPerm> {
-    let p = process(db, m, b);
+    let p = process(m, b);
     if let Some(cfg) = &b.uwsgi {
         return uwsgi_perm(cfg, p);
     }
@@ -698,7 +693,7 @@ mod tests {
         let who = |n: &str| Who {
             name: n.into(),
             span,
-            how: String::new(),
+            how: None,
         };
         SocketPerm {
             mode,

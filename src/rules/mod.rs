@@ -165,6 +165,10 @@ pub static RULES: &[Rule] = &[
         check: python::feature_package_missing::check,
     },
     Rule {
+        meta: &python::app_not_found::META,
+        check: python::app_not_found::check,
+    },
+    Rule {
         meta: &cross::proxy_target_no_listener::META,
         check: cross::proxy_target_no_listener::check,
     },
@@ -227,6 +231,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cross::socket_permission_denied::META,
         check: cross::socket_permission_denied::check,
+    },
+    Rule {
+        meta: &cross::uwsgi_buffer_below_nginx::META,
+        check: cross::uwsgi_buffer_below_nginx::check,
     },
 ];
 

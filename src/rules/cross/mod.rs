@@ -15,6 +15,7 @@ pub mod socket_permission_denied;
 pub mod timeout_beyond_cloudflare;
 pub mod unix_socket_mismatch;
 pub mod upstream_keepalive_race;
+pub mod uwsgi_buffer_below_nginx;
 pub mod worker_timeout_before_proxy;
 
 use crate::model::Deployment;

@@ -73,23 +73,25 @@ pub fn check(cx: &mut Checker) {
             else {
                 continue;
             };
-            let Some(p) = socket_perm::socket_perm(cx.db, &d.backends, b) else { continue };
+            let Some(p) = socket_perm::socket_perm(cx.db, &d.backends, b) else {
+                continue;
+            };
             if !users.users.iter().all(|u| socket_perm::denied(&p, u)) {
                 continue;
             }
             let who = users_text(&users);
-            let group = match users.users.as_slice() {
-                [one] => one.group.clone(),
-                _ => "www-data".to_owned(),
+            let (group, with_group) = match users.users.as_slice() {
+                [one] => (one.group.clone(), format!("group {}", one.group)),
+                _ => ("www-data".to_owned(), "nginx's group".to_owned()),
             };
             let mut diag = cx
                 .diagnostic(
                     c.span,
                     format!("nginx's workers ({who}) cannot write to this socket"),
                     format!(
-                        "{} connects to unix:{path}, but {} creates it with mode {:04o} owned by {}, which {who} \
-                         cannot write to, expected a mode that gives {who} write access (0660 with group {group}, \
-                         or 0666)",
+                        "{} connects to unix:{path}, but {} creates it with mode {:04o} owned by {}, which nginx's \
+                         workers ({who}) cannot write to, expected a mode that lets them write (0660 with \
+                         {with_group}, or 0666)",
                         c.directive,
                         describe(b),
                         p.mode,
@@ -97,13 +99,21 @@ pub fn check(cx: &mut Checker) {
                     ),
                 )
                 .with_label(l.span, format!("{} creates the socket here", b.server))
-                .with_label(p.mode_span, format!("{}: mode {:04o}", p.mode_how, p.mode));
+                .with_label(p.mode_span, mode_label(&p));
             let mut seen: Vec<Span> = vec![c.span, l.span, p.mode_span];
-            for w in [&p.owner, &p.group].into_iter().flatten() {
-                if !seen.contains(&w.span) {
-                    seen.push(w.span);
-                    diag = diag.with_label(w.span, w.how.clone());
+            for (role, w) in [("owner", &p.owner), ("group", &p.group)] {
+                let Some(w) = w else { continue };
+                if seen.contains(&w.span) {
+                    continue;
                 }
+                seen.push(w.span);
+                let both = role == "owner" && p.group.as_ref().is_some_and(|g| g.span == w.span);
+                let text = match (&w.how, both) {
+                    (Some(how), _) => how.clone(),
+                    (None, true) => format!("the socket's owner and group: {}", ownership(&p)),
+                    (None, false) => format!("the socket's {role}: {}", w.name),
+                };
+                diag = diag.with_label(w.span, text);
             }
             for u in &users.users {
                 if let Some(s) = u.span
@@ -128,6 +138,26 @@ pub fn check(cx: &mut Checker) {
             cx.report(diag);
         }
     }
+}
+
+/// The label on the text that decides the mode, with the defaults that
+/// share its span (the program word: systemd's default user and umask).
+fn mode_label(p: &SocketPerm) -> String {
+    let mut text = format!("{}: mode {:04o}", p.mode_how, p.mode);
+    let mut hows: Vec<&str> = Vec::new();
+    for w in [&p.owner, &p.group].into_iter().flatten() {
+        if w.span == p.mode_span
+            && let Some(how) = &w.how
+            && !hows.contains(&how.as_str())
+        {
+            hows.push(how);
+        }
+    }
+    for how in hows {
+        text.push_str("; ");
+        text.push_str(how);
+    }
+    text
 }
 
 /// "gunicorn (systemd unit app)", or the server alone when it is its own

@@ -1,5 +1,6 @@
 //! Rules about the Python app's dependencies: what it imports, from the
 //! launcher's entrypoint, against what the deployment installs.
+pub mod app_not_found;
 pub mod feature_package_missing;
 pub mod import_not_installed;
 pub mod launcher_package_missing;
