@@ -89,7 +89,7 @@ pub fn check(cx: &mut Checker) {
             .with_label(nginx_span.unwrap_or(r.target.span), format!("nginx accepts header lines up to {}", format_size(header_max)));
         diag = diag
             .with_note("uWSGI logs \"invalid request block size: 4896 (max 4096)...skip\" and resets the connection; nginx logs \"recv() failed (104: Connection reset by peer) while reading response header from upstream\" and answers 502, for the users whose cookies are that large (observed: testdata/observed/backends.md, case 35)")
-            .with_help(format!("set `buffer-size = {}` in the uWSGI configuration (up to 65535)", header_max.max(32768).min(65535)));
+            .with_help(format!("set `buffer-size = {}` in the uWSGI configuration (up to 65535)", header_max.clamp(32768, 65535)));
         cx.report(diag);
     }
 }
