@@ -54,6 +54,8 @@ pub enum Command {
         /// A code (`NGX001`) or a name (`include-not-found`)
         rule: String,
     },
+    /// Print the request path (nginx server → location → upstream → backend → app), findings marked
+    Graph(GraphArgs),
     /// Print how lint502 parsed one file (with spans), like `crossplane parse`
     Parse {
         file: PathBuf,
@@ -72,6 +74,24 @@ pub enum RulesFormat {
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum ParseFormat {
     Json,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GraphArgs {
+    /// Files or folders to read
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormat,
+    /// The repository folder that plays /etc/nginx (default: detected)
+    #[arg(long)]
+    pub nginx_prefix: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -112,6 +132,7 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Graph(args) => graph(args),
         Command::Rules { format } => {
             out!("{}", rules_listing(format));
             ExitCode::SUCCESS
@@ -226,6 +247,8 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         }
         Format::Json => outln!("{}", report::json::render(&out.db, &out.diagnostics, summary)),
+        Format::Sarif => outln!("{}", report::sarif::render(&out.db, &out.diagnostics)),
+        Format::Github => out!("{}", report::github::render(&out.db, &out.diagnostics)),
     }
     let threshold = Severity::parse(&args.fail_on).unwrap_or(Severity::Error);
     if out.errors.iter().any(|e| e.fatal) && out.diagnostics.iter().all(|d| d.severity < threshold) {
@@ -234,6 +257,32 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     if out.diagnostics.iter().any(|d| d.severity >= threshold) {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `lint502 graph`: run the check, draw the request path with its findings.
+fn graph(args: GraphArgs) -> ExitCode {
+    let opts = crate::check::Options {
+        nginx: crate::model::nginx::NginxOptions {
+            prefix: args.nginx_prefix.clone(),
+            version: None,
+        },
+        select: Vec::new(),
+    };
+    let out = crate::check::check(&args.paths, &opts);
+    for e in &out.errors {
+        eprintln!("lint502: {}: {}", crate::source::display_path(&e.path), e.message);
+    }
+    let g = crate::graph::build(&out.db, &out.deployment, &out.diagnostics);
+    let format = match args.format {
+        GraphFormat::Mermaid => crate::graph::GraphFormat::Mermaid,
+        GraphFormat::Dot => crate::graph::GraphFormat::Dot,
+    };
+    out!("{}", crate::graph::render(&g, format));
+    if out.errors.iter().any(|e| e.fatal) {
+        ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     }

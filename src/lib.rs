@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
+pub mod graph;
 pub mod model;
 pub mod parse;
 pub mod parse_json;

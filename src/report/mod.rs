@@ -1,6 +1,8 @@
 //! Output formats. Only `text.rs` knows about codespan.
 
+pub mod github;
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -12,8 +14,12 @@ pub enum Format {
     Text,
     /// One line per diagnostic: `path:line:col: severity[CODE] message`.
     Short,
-    /// The versioned JSON envelope (see README, "JSON output").
+    /// The versioned JSON envelope (see README, "JSON output"; schema/lint502-check-v1.schema.json).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::message`): annotations in a workflow run.
+    Github,
 }
 
 /// Sort diagnostics deterministically: path, start offset, code, message.
