@@ -56,6 +56,8 @@ pub enum Command {
     },
     /// Print the request path (nginx server → location → upstream → backend → app), findings marked
     Graph(GraphArgs),
+    /// Serve diagnostics to an editor: a Language Server over stdio (see README, "Editors")
+    Lsp,
     /// Print how lint502 parsed one file (with spans), like `crossplane parse`
     Parse {
         file: PathBuf,
@@ -101,9 +103,9 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Exit 1 when a finding has at least this severity
-    #[arg(long, default_value = "error", value_parser = ["error", "warning", "info"])]
-    pub fail_on: String,
+    /// Exit 1 when a finding has at least this severity [default: `fail-on` of the configuration, else error]
+    #[arg(long, value_parser = ["error", "warning", "info"])]
+    pub fail_on: Option<String>,
     /// Only run these rules (codes, prefixes such as `NGX`, or names); repeatable
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -117,6 +119,16 @@ pub struct CheckArgs {
     /// Say what each file was taken to be, and how includes were mapped
     #[arg(short, long)]
     pub verbose: bool,
+    /// Read this configuration file (lint502.toml, or a pyproject.toml with [tool.lint502]) instead of looking
+    /// upward from the first PATH
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Read no configuration file
+    #[arg(long)]
+    pub isolated: bool,
+    /// Ignore `lint502: ignore[…]` comments: show every finding
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
 }
 
 pub fn run() -> ExitCode {
@@ -133,6 +145,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Graph(args) => graph(args),
+        Command::Lsp => crate::lsp::run(),
         Command::Rules { format } => {
             out!("{}", rules_listing(format));
             ExitCode::SUCCESS
@@ -164,13 +177,42 @@ pub fn run() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    // The configuration file; the command line wins over it.
+    let config = match crate::config::resolve(&args.paths, args.config.as_deref(), args.isolated) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("lint502: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.verbose
+        && let Some(f) = config.as_ref().and_then(|c| c.settings.file.as_ref())
+    {
+        eprintln!(
+            "lint502: using the configuration in {}",
+            crate::source::display_path(&f.path)
+        );
+    }
+    let config = config.unwrap_or_default();
     let opts = crate::check::Options {
         nginx: crate::model::nginx::NginxOptions {
-            prefix: args.nginx_prefix.clone(),
-            version: args.nginx_version.clone(),
+            prefix: args.nginx_prefix.clone().or(config.nginx_prefix),
+            version: args.nginx_version.clone().or(config.nginx_version),
         },
-        select: args.select.clone(),
+        select: if args.select.is_empty() {
+            config.select.unwrap_or_default()
+        } else {
+            args.select.clone()
+        },
+        settings: config.settings,
+        no_inline_suppressions: args.no_inline_suppressions,
     };
+    let fail_on = args
+        .fail_on
+        .as_deref()
+        .and_then(Severity::parse)
+        .or(config.fail_on)
+        .unwrap_or(Severity::Error);
     if let Some(v) = &args.nginx_version
         && crate::model::nginx_version::parse(v).is_none()
     {
@@ -214,7 +256,8 @@ fn check(args: CheckArgs) -> ExitCode {
     for e in &out.errors {
         eprintln!("lint502: {}: {}", crate::source::display_path(&e.path), e.message);
     }
-    let summary = Summary::of(&out.diagnostics, out.db.len());
+    let mut summary = Summary::of(&out.diagnostics, out.db.len());
+    summary.suppressed = out.suppressed;
     match args.format {
         Format::Text => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -222,15 +265,19 @@ fn check(args: CheckArgs) -> ExitCode {
                 eprintln!("lint502: cannot write output: {e}");
                 return ExitCode::from(2);
             }
+            let suppressed = match summary.suppressed {
+                0 => String::new(),
+                n => format!(" ({n} suppressed)"),
+            };
             if out.diagnostics.is_empty() {
                 outln!(
-                    "no problems found in {} file{}",
+                    "no problems found in {} file{}{suppressed}",
                     summary.files_checked,
                     if summary.files_checked == 1 { "" } else { "s" }
                 );
             } else {
                 outln!(
-                    "found {} error{}, {} warning{}, {} info in {} file{}",
+                    "found {} error{}, {} warning{}, {} info in {} file{}{suppressed}",
                     summary.errors,
                     plural(summary.errors),
                     summary.warnings,
@@ -250,7 +297,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Format::Sarif => outln!("{}", report::sarif::render(&out.db, &out.diagnostics)),
         Format::Github => out!("{}", report::github::render(&out.db, &out.diagnostics)),
     }
-    let threshold = Severity::parse(&args.fail_on).unwrap_or(Severity::Error);
+    let threshold = fail_on;
     if out.errors.iter().any(|e| e.fatal) && out.diagnostics.iter().all(|d| d.severity < threshold) {
         // An unreadable file is never a clean run.
         return ExitCode::from(2);
@@ -269,7 +316,7 @@ fn graph(args: GraphArgs) -> ExitCode {
             prefix: args.nginx_prefix.clone(),
             version: None,
         },
-        select: Vec::new(),
+        ..Default::default()
     };
     let out = crate::check::check(&args.paths, &opts);
     for e in &out.errors {

@@ -3,14 +3,17 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod graph;
+pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod parse_json;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod text;
 pub mod timing;

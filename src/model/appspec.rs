@@ -60,6 +60,11 @@ pub struct SpecProblem {
     /// Where Python looks, for messages (`the repository root`, `app/`,
     /// `/app in the image`).
     pub searched: Vec<String>,
+    /// Assumptions the result rests on, for notes.
+    pub notes: Vec<String>,
+    /// The server option that adds a folder to search (`--chdir`,
+    /// `--app-dir`), for suggestions.
+    pub dir_option: Option<&'static str>,
     pub kind: ProblemKind,
 }
 
@@ -67,6 +72,9 @@ pub struct SpecProblem {
 pub enum ProblemKind {
     /// The module is in none of the places searched.
     MissingModule {
+        /// The dotted prefix Python reports missing (`app` of `app.main`
+        /// when there is no `app` at all).
+        missing: String,
         /// A file of the repository that is this module from another folder.
         elsewhere: Option<Elsewhere>,
         /// A module of a close name that is there.
@@ -195,8 +203,9 @@ fn installed_modules(deps: &DepsModel, checked: &[PathBuf]) -> HashSet<String> {
 struct Mount {
     /// The path in the image.
     at: String,
-    /// The repository file or folder.
-    src: PathBuf,
+    /// The repository file or folder; None: files lint502 cannot see
+    /// (`COPY --from=…`).
+    src: Option<PathBuf>,
 }
 
 /// A folder Python may import from.
@@ -204,7 +213,10 @@ struct Mount {
 enum Loc {
     Repo(PathBuf),
     /// A folder in a container image, and what the Dockerfile copies there.
-    Image { path: String, mounts: Vec<Mount> },
+    Image {
+        path: String,
+        mounts: Vec<Mount>,
+    },
 }
 
 impl Loc {
@@ -216,12 +228,13 @@ impl Loc {
                 let want = join_str(path, &rel.to_string_lossy());
                 let mut out = Vec::new();
                 for m in mounts {
+                    let Some(src) = &m.src else { continue };
                     if want == m.at {
-                        out.push(m.src.clone());
+                        out.push(src.clone());
                     } else if let Some(rest) = want.strip_prefix(&format!("{}/", m.at.trim_end_matches('/')))
-                        && m.src.is_dir()
+                        && on_disk(src).is_dir()
                     {
-                        out.push(m.src.join(rest));
+                        out.push(src.join(rest));
                     }
                 }
                 out
@@ -230,7 +243,7 @@ impl Loc {
     }
 
     fn has_dir(&self, rel: &Path) -> bool {
-        if self.repo_paths(rel).iter().any(|p| p.is_dir()) {
+        if self.repo_paths(rel).iter().any(|p| on_disk(p).is_dir()) {
             return true;
         }
         match self {
@@ -238,13 +251,26 @@ impl Loc {
             Loc::Image { path, mounts } => {
                 let want = join_str(path, &rel.to_string_lossy());
                 let prefix = format!("{}/", want.trim_end_matches('/'));
-                mounts.iter().any(|m| m.at.starts_with(&prefix))
+                mounts.iter().any(|m| m.src.is_some() && m.at.starts_with(&prefix))
             }
         }
     }
 
     fn files(&self, rel: &Path) -> Vec<PathBuf> {
         self.repo_paths(rel).into_iter().filter(|p| p.is_file()).collect()
+    }
+
+    /// Whether `rel` may be something lint502 cannot see: an image path at
+    /// or under (or above) what a `COPY --from` put there.
+    fn opaque(&self, rel: &Path) -> bool {
+        let Loc::Image { path, mounts } = self else {
+            return false;
+        };
+        let want = join_str(path, &rel.to_string_lossy());
+        mounts.iter().filter(|m| m.src.is_none()).any(|m| {
+            let at = m.at.trim_end_matches('/');
+            want == at || want.starts_with(&format!("{at}/")) || at.starts_with(&format!("{want}/")) || at.is_empty()
+        })
     }
 
     /// A compiled module (`name.cpython-312-x86_64-linux-gnu.so`, `name.pyc`)
@@ -255,12 +281,11 @@ impl Loc {
         };
         let parent = rel.parent().unwrap_or(Path::new(""));
         self.repo_paths(parent).iter().any(|d| {
-            std::fs::read_dir(d).is_ok_and(|rd| {
+            std::fs::read_dir(on_disk(d)).is_ok_and(|rd| {
                 rd.flatten().any(|e| {
                     let n = e.file_name().to_string_lossy().into_owned();
                     n.strip_prefix(&name).is_some_and(|rest| {
-                        rest.starts_with('.')
-                            && (rest.ends_with(".so") || rest.ends_with(".pyd") || rest == ".pyc")
+                        rest.starts_with('.') && (rest.ends_with(".so") || rest.ends_with(".pyd") || rest == ".pyc")
                     })
                 })
             })
@@ -271,7 +296,9 @@ impl Loc {
     fn names_in(&self, rel: &Path) -> Vec<String> {
         let mut out = Vec::new();
         for d in self.repo_paths(rel) {
-            let Ok(rd) = std::fs::read_dir(&d) else { continue };
+            let Ok(rd) = std::fs::read_dir(on_disk(&d)) else {
+                continue;
+            };
             for e in rd.flatten() {
                 let n = e.file_name().to_string_lossy().into_owned();
                 let p = e.path();
@@ -312,6 +339,12 @@ fn repo_display(cx: &Cx, d: &Path) -> String {
         }
     }
     crate::source::display_path(d)
+}
+
+/// The path to hand to the file system: `.` for the empty path (the
+/// checked folder when it is the current directory).
+fn on_disk(p: &Path) -> &Path {
+    if p.as_os_str().is_empty() { Path::new(".") } else { p }
 }
 
 /// A path without `.` and with `..` applied (no file system access).
@@ -383,6 +416,7 @@ impl Cx {
     /// last component.
     fn map_abs(&self, path: &str, launcher_dir: &Path) -> Vec<Loc> {
         let mut out: Vec<PathBuf> = self.bases(launcher_dir);
+        out.reverse();
         if let Some(last) = path.split('/').rfind(|c| !c.is_empty() && *c != ".") {
             let mut named: Vec<PathBuf> = self
                 .dirs
@@ -406,7 +440,7 @@ impl Cx {
         match loc {
             Loc::Repo(d) => {
                 let p = normalize(&d.join(rel));
-                (self.inside(&p) && p.is_dir()).then_some(Loc::Repo(p))
+                (self.inside(&p) && on_disk(&p).is_dir()).then_some(Loc::Repo(p))
             }
             Loc::Image { path, mounts } => Some(Loc::Image {
                 path: join_str(path, rel),
@@ -460,6 +494,7 @@ struct Start {
     /// a variable): a missing module is not reported.
     path_unknown: bool,
     launcher_dir: PathBuf,
+    notes: Vec<String>,
 }
 
 fn contains(outer: Span, inner: Span) -> bool {
@@ -495,6 +530,24 @@ fn script_dir_rest(w: &str) -> Option<&str> {
     None
 }
 
+/// The note for a server path taken to be folders of the repository.
+fn assumed(cx: &Cx, path: &str, locs: &[Loc]) -> String {
+    let shown: Vec<String> = locs.iter().map(|l| l.display(cx)).collect();
+    format!(
+        "`{path}` is a path on the server; lint502 takes it to be {} (the repository checked out there)",
+        or_list(&shown)
+    )
+}
+
+/// `a`, `a or b`, `a, b or c`.
+pub fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
 fn launch_of<'m>(m: &'m BackendModel, b: &Backend) -> Option<&'m (FileId, Launch)> {
     m.launches
         .iter()
@@ -511,6 +564,7 @@ fn start_of(db: &SourceDb, m: &BackendModel, cx: &Cx, b: &Backend, cmd: &ServerC
         pythonpath: Vec::new(),
         path_unknown: false,
         launcher_dir: launcher_dir.clone(),
+        notes: Vec::new(),
     };
     let mut env_pythonpath: Option<(String, Span)> = None;
     let mut known = false;
@@ -544,6 +598,7 @@ fn start_of(db: &SourceDb, m: &BackendModel, cx: &Cx, b: &Backend, cmd: &ServerC
                         "directory"
                     };
                     s.locs = cx.map_abs(dir, &launcher_dir);
+                    s.notes.push(assumed(cx, dir, &s.locs));
                     s.why.push((format!("{key}={dir}"), w.span));
                     known = true;
                 }
@@ -563,6 +618,7 @@ fn start_of(db: &SourceDb, m: &BackendModel, cx: &Cx, b: &Backend, cmd: &ServerC
                         known = true;
                     } else if w.value.starts_with('/') && !has_var(&w.value) {
                         s.locs = cx.map_abs(&w.value, &launcher_dir);
+                        s.notes.push(assumed(cx, &w.value, &s.locs));
                         s.why.push((format!("cd {}", w.value), w.span));
                         known = true;
                     } else {
@@ -604,6 +660,7 @@ fn start_of(db: &SourceDb, m: &BackendModel, cx: &Cx, b: &Backend, cmd: &ServerC
             && !has_var(dir)
         {
             s.locs = cx.map_abs(dir, &launcher_dir);
+            s.notes.push(assumed(cx, dir, &s.locs));
             s.why.push((format!("cwd \"{dir}\""), c.span));
             known = true;
         }
@@ -622,12 +679,19 @@ fn start_of(db: &SourceDb, m: &BackendModel, cx: &Cx, b: &Backend, cmd: &ServerC
         if let Some(rest) = script_dir_rest(t) {
             // `cd "$(dirname "$0")"` in a one-line command: the script is the launcher.
             let here = vec![Loc::Repo(normalize(&launcher_dir))];
-            s.locs = if rest.is_empty() { here } else { cx.go(&here, rest, &launcher_dir) };
+            s.locs = if rest.is_empty() {
+                here
+            } else {
+                cx.go(&here, rest, &launcher_dir)
+            };
             known = true;
         } else if has_var(t) || t == "-" {
             return None;
         } else if t.starts_with('/') {
             s.locs = cx.go(&s.locs, t, &launcher_dir);
+            if s.locs.iter().all(|l| matches!(l, Loc::Repo(_))) {
+                s.notes.push(assumed(cx, t, &s.locs));
+            }
             known = true;
         } else if known {
             s.locs = cx.go(&s.locs, t, &launcher_dir);
@@ -691,6 +755,8 @@ struct Copy {
     srcs: Vec<String>,
     dest: String,
     dest_is_dir: bool,
+    /// `--from=…`: the files come from another stage or image.
+    from_elsewhere: bool,
 }
 
 /// The copies of the final stage; None when lint502 cannot follow them
@@ -746,10 +812,12 @@ fn docker_copies(text: &str, stage: Span) -> Option<Vec<Copy>> {
                 }
                 let mut words: Vec<String> = Vec::new();
                 let mut rest = rest;
+                let mut from_elsewhere = false;
                 while let Some(w) = rest.split_whitespace().next().filter(|w| w.starts_with("--")) {
-                    if w.starts_with("--from") || w.starts_with("--parents") {
+                    if w.starts_with("--parents") {
                         return None;
                     }
+                    from_elsewhere |= w.starts_with("--from");
                     rest = rest[rest.find(w).map_or(0, |i| i + w.len())..].trim_start();
                 }
                 if rest.starts_with('[') {
@@ -758,7 +826,7 @@ fn docker_copies(text: &str, stage: Span) -> Option<Vec<Copy>> {
                 } else {
                     words.extend(rest.split_whitespace().map(|w| w.trim_matches('"').to_owned()));
                 }
-                if words.len() < 2 || words.iter().any(|w| has_var(w)) {
+                if words.len() < 2 || (!from_elsewhere && words.iter().any(|w| has_var(w))) {
                     return None;
                 }
                 let dest_raw = words.pop().unwrap_or_default();
@@ -779,12 +847,15 @@ fn docker_copies(text: &str, stage: Span) -> Option<Vec<Copy>> {
                 if srcs.is_empty() {
                     continue;
                 }
-                let dest_is_dir =
-                    dest_raw.ends_with('/') || srcs.len() > 1 || dest_raw == "." || dest_raw == "./";
+                let dest_is_dir = dest_raw.ends_with('/') || srcs.len() > 1 || dest_raw == "." || dest_raw == "./";
+                if has_var(&dest_raw) {
+                    return None;
+                }
                 copies.push(Copy {
                     dest: join_str(&workdir, &dest_raw),
                     srcs,
                     dest_is_dir,
+                    from_elsewhere,
                 });
             }
             _ => {}
@@ -802,6 +873,13 @@ fn image_locs(db: &SourceDb, cx: &Cx, file: FileId, l: &Launch, workdir: &str, d
         let mut mounts = Vec::new();
         let mut all_exist = true;
         for c in &copies {
+            if c.from_elsewhere {
+                mounts.push(Mount {
+                    at: c.dest.clone(),
+                    src: None,
+                });
+                continue;
+            }
             for s in &c.srcs {
                 let globbed = s.contains(['*', '?', '[']);
                 let src_rel = if globbed {
@@ -810,31 +888,34 @@ fn image_locs(db: &SourceDb, cx: &Cx, file: FileId, l: &Launch, workdir: &str, d
                     PathBuf::from(s)
                 };
                 let src = normalize(&ctx.join(&src_rel));
-                if !cx.inside(&src) || !src.exists() {
+                if !cx.inside(&src) || !on_disk(&src).exists() {
                     all_exist = false;
                     continue;
                 }
-                if src.is_dir() {
+                if on_disk(&src).is_dir() {
                     mounts.push(Mount {
                         at: c.dest.clone(),
-                        src,
+                        src: Some(src),
                     });
                 } else {
-                    let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = src
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     mounts.push(Mount {
                         at: join_str(&c.dest, &name),
-                        src: src.clone(),
+                        src: Some(src.clone()),
                     });
                     if !c.dest_is_dir {
                         mounts.push(Mount {
                             at: c.dest.clone(),
-                            src,
+                            src: Some(src),
                         });
                     }
                 }
             }
         }
-        if all_exist && !copies.is_empty() {
+        if all_exist && copies.iter().any(|c| !c.from_elsewhere) {
             out.push(Loc::Image {
                 path: join_str("/", workdir),
                 mounts,
@@ -879,7 +960,11 @@ fn parse_spec(server: ServerKind, spec: &str) -> Option<(String, String, bool)> 
         return None;
     }
     // `name`, `name(args)` (gunicorn, hypercorn), `name.attr` (uvicorn, daphne).
-    let name: String = obj.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let name: String = obj
+        .trim()
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
     let after = obj.trim()[name.len()..].trim_start();
     let ok = match server {
         ServerKind::Gunicorn | ServerKind::Hypercorn => after.is_empty() || after.starts_with('('),
@@ -900,13 +985,18 @@ fn spec_of(m: &BackendModel, b: &Backend, cmd: &ServerCommand) -> Option<(String
     if cmd.kind != ServerKind::Gunicorn {
         return None;
     }
-    let cfg = b.gunicorn_config.and_then(|f| m.gunicorn.iter().find(|(id, _)| *id == f))?;
+    let cfg = b
+        .gunicorn_config
+        .and_then(|f| m.gunicorn.iter().find(|(id, _)| *id == f))?;
     let v = cfg.1.get("wsgi_app")?;
     v.value.as_str().map(|s| (s.to_owned(), v.span))
 }
 
 fn judge_backend(db: &mut SourceDb, m: &BackendModel, app: &mut PyApp, cx: &Cx, b: &Backend) -> Option<SpecProblem> {
     let cmd = b.command.as_deref()?;
+    if cmd.kind == ServerKind::PythonScript && b.server == "uvicorn" {
+        return judge_script(db, m, app, cx, b, cmd);
+    }
     let server = match cmd.kind {
         ServerKind::Gunicorn => "gunicorn",
         ServerKind::Uvicorn => "uvicorn",
@@ -936,6 +1026,11 @@ fn judge_backend(db: &mut SourceDb, m: &BackendModel, app: &mut PyApp, cx: &Cx, 
             return None;
         }
         start.locs = cx.go(&start.locs, &dir, &start.launcher_dir);
+        if dir.starts_with('/') && start.locs.iter().all(|l| matches!(l, Loc::Repo(_))) {
+            // The working directory before `--chdir` no longer matters.
+            start.notes.clear();
+            start.notes.push(assumed(cx, &dir, &start.locs));
+        }
         start.why.push((why, span));
     }
     if start.locs.is_empty() {
@@ -976,9 +1071,6 @@ fn judge_backend(db: &mut SourceDb, m: &BackendModel, app: &mut PyApp, cx: &Cx, 
     }
     let parts: Vec<&str> = module.split('.').collect();
     let searched: Vec<String> = entries.iter().map(|l| l.display(cx)).collect();
-    if std::env::var_os("LINT502_DEBUG_APPSPEC").is_some() {
-        eprintln!("APPSPEC {} {spec} from {:?} searched {:?} unknown={}", b.origin, start.why.iter().map(|w| &w.0).collect::<Vec<_>>(), searched, start.path_unknown);
-    }
     let kind = match resolve(&entries, &parts) {
         Resolved::Files(files) => missing_attribute(db, app, &files, &attribute)?,
         Resolved::Namespace => return None,
@@ -998,6 +1090,155 @@ fn judge_backend(db: &mut SourceDb, m: &BackendModel, app: &mut PyApp, cx: &Cx, 
         default_attribute: !written,
         decided_by: start.why,
         searched,
+        notes: start.notes,
+        dir_option: match cmd.kind {
+            ServerKind::Gunicorn => Some("--chdir"),
+            ServerKind::Uvicorn => Some("--app-dir"),
+            _ => None,
+        },
+        kind,
+    })
+}
+
+/// The script a `python script.py` launcher runs, as the backend model read
+/// it (a file of the source database whose path ends with the script's).
+fn script_file(db: &SourceDb, cx: &Cx, b: &Backend, script: &str) -> Option<FileId> {
+    if has_var(script) {
+        return None;
+    }
+    let launcher_dir = db
+        .get(b.span.file)
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let bases = cx.bases(&launcher_dir);
+    let wanted: Vec<&str> = script.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+    let tail = |p: &Path| {
+        let have: Vec<String> = p
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        have.iter()
+            .rev()
+            .zip(wanted.iter().rev())
+            .take_while(|(a, b)| a == *b)
+            .count()
+    };
+    let mut best: Vec<(usize, FileId)> = db
+        .iter()
+        .filter(|(_, f)| f.path.extension().is_some_and(|e| e == "py"))
+        .filter(|(_, f)| bases.iter().any(|d| normalize(&f.path).starts_with(d)))
+        .map(|(id, f)| (tail(&f.path), id))
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    // The same file may be read twice (by the backend model and by the
+    // dependency check): one id per path.
+    let mut seen = HashSet::new();
+    best.retain(|(_, id)| seen.insert(normalize(&db.get(*id).path)));
+    best.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+    match best.as_slice() {
+        [(n, id), rest @ ..] if rest.first().is_none_or(|(m, _)| m < n) => Some(*id),
+        _ => None,
+    }
+}
+
+/// `python app/run.py` whose code calls `uvicorn.run("main:app")`: Python
+/// puts the script's folder first on `sys.path` (the working directory is
+/// not on it), so the module is looked up there.
+fn judge_script(
+    db: &mut SourceDb,
+    m: &BackendModel,
+    app: &mut PyApp,
+    cx: &Cx,
+    b: &Backend,
+    cmd: &ServerCommand,
+) -> Option<SpecProblem> {
+    if cmd.wrappers.iter().any(|w| w.text == "-m") {
+        return None;
+    }
+    let script = cmd.script.as_ref()?;
+    let file = script_file(db, cx, b, &script.text)?;
+    let module = crate::parse::python::parse_script(file, &db.get(file).text);
+    let server = crate::model::code::python_server(&module, &|_| None)?;
+    let call = module.calls.iter().find(|c| c.span == server.span)?;
+    if call.args.iter().any(|a| a.keyword.as_deref() == Some("app_dir")) {
+        return None;
+    }
+    let target = call
+        .args
+        .iter()
+        .find(|a| a.keyword.as_deref() == Some("app"))
+        .or_else(|| call.args.iter().find(|a| a.keyword.is_none()))?;
+    let Value::Str(spec) = &target.value.value else {
+        return None;
+    };
+    let (module_name, attribute, written) = parse_spec(ServerKind::Uvicorn, spec)?;
+    let dir = normalize(db.get(file).path.parent().unwrap_or(Path::new("")));
+    let mut entries = vec![Loc::Repo(dir)];
+    // `PYTHONPATH` from the launcher comes first.
+    let mut path_unknown = false;
+    let launcher_dir = db
+        .get(b.span.file)
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let env = launch_of(m, b)
+        .and_then(|(_, l)| l.env_var("PYTHONPATH"))
+        .map(|v| v.value.clone())
+        .or_else(|| {
+            m.pm2
+                .iter()
+                .filter(|(f, _)| *f == b.span.file)
+                .flat_map(|(_, p)| p.apps.iter())
+                .find(|a| contains(a.span, b.span))
+                .and_then(|a| crate::model::pm2::env_value(a, None, "PYTHONPATH"))
+                .map(|v| v.value.clone())
+        })
+        .or_else(|| cmd.env_var("PYTHONPATH").map(|e| Value::Str(e.value.text.clone())));
+    if launch_of(m, b).is_some_and(|(_, l)| !l.env_files.is_empty()) {
+        path_unknown = true;
+    }
+    match env {
+        Some(Value::Str(p)) => {
+            for e in p.split(':').filter(|e| !e.is_empty()) {
+                if has_var(e) || !e.starts_with('/') {
+                    path_unknown = true;
+                } else {
+                    entries.extend(cx.map_abs(e, &launcher_dir));
+                }
+            }
+        }
+        Some(_) => path_unknown = true,
+        None => {}
+    }
+    let parts: Vec<&str> = module_name.split('.').collect();
+    let searched: Vec<String> = entries.iter().map(|l| l.display(cx)).collect();
+    let kind = match resolve(&entries, &parts) {
+        Resolved::Files(files) => missing_attribute(db, app, &files, &attribute)?,
+        Resolved::Namespace => return None,
+        Resolved::Missing { depth } => {
+            if path_unknown {
+                return None;
+            }
+            missing_module(cx, app, &entries, &entries[..1], &parts, depth)?
+        }
+    };
+    let shown = db.get(file).display.clone();
+    Some(SpecProblem {
+        server: "uvicorn",
+        spec: spec.clone(),
+        span: target.value.span,
+        module: module_name,
+        attribute,
+        default_attribute: !written,
+        decided_by: vec![(format!("`python {}` runs the script", script.text), script.span)],
+        searched,
+        notes: vec![format!(
+            "Python puts the folder of the script it runs (`{shown}`) first on `sys.path`, not the working directory"
+        )],
+        dir_option: None,
         kind,
     })
 }
@@ -1022,6 +1263,10 @@ fn resolve(entries: &[Loc], parts: &[&str]) -> Resolved {
     for e in entries {
         for i in 0..parts.len() {
             let rel: PathBuf = parts[..=i].iter().collect();
+            if e.opaque(&rel) {
+                namespace = true;
+                break;
+            }
             if i + 1 < parts.len() {
                 if !e.has_dir(&rel) {
                     if e.has_compiled(&rel) {
@@ -1053,20 +1298,32 @@ fn resolve(entries: &[Loc], parts: &[&str]) -> Resolved {
     }
 }
 
-/// Damerau-free Levenshtein distance (small strings).
+/// Edit distance with adjacent transpositions (optimal string alignment):
+/// `mian` is one edit from `main`.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
 }
 
 /// The closest name within a typo's distance.
@@ -1089,6 +1346,7 @@ fn missing_module(
     depth: usize,
 ) -> Option<ProblemKind> {
     let top = parts.first()?;
+    let missing_name = parts[..=depth.min(parts.len() - 1)].join(".");
     if cx.installed.contains(*top) || crate::model::pydata::is_stdlib(top, crate::model::deps::NEWEST_PYTHON) {
         return None;
     }
@@ -1121,9 +1379,19 @@ fn missing_module(
         let mut folder = None;
         let mut dotted = None;
         for l in cwd {
-            if let Loc::Repo(d) = l
-                && let Ok(rel) = root.strip_prefix(d)
-            {
+            // The folder that would have to be searched, from the working
+            // directory (in the image: where a `COPY` put it).
+            let rel: Option<PathBuf> = match l {
+                Loc::Repo(d) => root.strip_prefix(d).ok().map(Path::to_path_buf),
+                Loc::Image { path, mounts } => mounts.iter().find_map(|m| {
+                    let src = m.src.as_ref()?;
+                    let inner = root.strip_prefix(src).ok()?;
+                    let at = join_str(&m.at, &inner.to_string_lossy());
+                    let base = format!("{}/", path.trim_end_matches('/'));
+                    at.strip_prefix(&base).map(PathBuf::from)
+                }),
+            };
+            if let Some(rel) = rel {
                 let comps: Vec<String> = rel
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -1139,8 +1407,16 @@ fn missing_module(
             }
         }
         return Some(ProblemKind::MissingModule {
+            missing: missing_name,
             elsewhere: Some(Elsewhere {
-                file: crate::source::display_path(hit),
+                file: cx
+                    .roots
+                    .iter()
+                    .find_map(|r| normalize(hit).strip_prefix(r).ok().map(Path::to_path_buf))
+                    .map_or_else(
+                        || crate::source::display_path(hit),
+                        |p| p.to_string_lossy().replace('\\', "/"),
+                    ),
                 folder,
                 dotted,
             }),
@@ -1156,10 +1432,7 @@ fn missing_module(
     let close = closest(missing, names.iter().map(String::as_str));
     // Inside a regular package of the repository, a missing submodule is
     // certain; elsewhere only a close name makes a typo likely.
-    let in_regular_package = depth > 0
-        && entries
-            .iter()
-            .any(|e| !e.files(&parent.join("__init__.py")).is_empty());
+    let in_regular_package = depth > 0 && entries.iter().any(|e| !e.files(&parent.join("__init__.py")).is_empty());
     if close.is_none() && !in_regular_package {
         return None;
     }
@@ -1168,13 +1441,20 @@ fn missing_module(
         p.push(c);
         p.join(".")
     });
-    Some(ProblemKind::MissingModule { elsewhere: None, close })
+    Some(ProblemKind::MissingModule {
+        missing: missing_name,
+        elsewhere: None,
+        close,
+    })
 }
 
 /// Whether a packaging file may install the folder `root` holds as import
 /// root (src layout, or a folder the packaging file names).
 fn project_installs(cx: &Cx, root: &Path) -> bool {
-    let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut d = root.parent();
     while let Some(x) = d {
         if !cx.inside(x) {
@@ -1433,7 +1713,9 @@ mod tests {
         assert_eq!(join_str("/app", "/code"), "/code");
         assert_eq!(join_str("/app", "../x/./y"), "/x/y");
         assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
-        assert_eq!(distance("mian", "main"), 2);
+        assert_eq!(distance("mian", "main"), 1);
+        assert_eq!(distance("app", "application"), 8);
+        assert_eq!(distance("", "ab"), 2);
         assert_eq!(closest("app", ["api", "application"].into_iter()), Some("api".into()));
         assert_eq!(closest("app", ["application"].into_iter()), None);
         assert_eq!(script_dir_rest("\"$(dirname \"$0\")/..\""), Some(".."));
@@ -1449,6 +1731,90 @@ mod tests {
         assert!(mentions("with make() as app:\n    pass\n", "app"));
         assert!(mentions("from x import app\n", "app"));
         assert!(!mentions("s = \"\"\"\napp\n\"\"\"\n", "app"));
+    }
+
+    fn tree(tag: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("lint502-appspec-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (p, text) in files {
+            let path = dir.join(p);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn modules_in_folders_and_images() {
+        let dir = tree(
+            "resolve",
+            &[
+                ("app/main.py", "app = 1\n"),
+                ("pkg/__init__.py", ""),
+                ("pkg/wsgi.py", ""),
+                ("ns/mod.py", ""),
+                ("src/svc/api.py", ""),
+            ],
+        );
+        let here = vec![Loc::Repo(dir.clone())];
+        assert!(matches!(resolve(&here, &["main"]), Resolved::Missing { depth: 0 }));
+        assert!(matches!(resolve(&here, &["app", "main"]), Resolved::Files(_)));
+        assert!(matches!(
+            resolve(&here, &["pkg", "nope"]),
+            Resolved::Missing { depth: 1 }
+        ));
+        assert!(matches!(resolve(&here, &["ns"]), Resolved::Namespace));
+        let image = Loc::Image {
+            path: "/code".into(),
+            mounts: vec![Mount {
+                at: "/code/src".into(),
+                src: Some(dir.join("src")),
+            }],
+        };
+        assert!(matches!(
+            resolve(std::slice::from_ref(&image), &["src", "svc", "api"]),
+            Resolved::Files(_)
+        ));
+        assert!(matches!(resolve(&[image], &["svc", "api"]), Resolved::Missing { .. }));
+        let from_stage = Loc::Image {
+            path: "/code".into(),
+            mounts: vec![Mount {
+                at: "/code".into(),
+                src: None,
+            }],
+        };
+        assert!(matches!(resolve(&[from_stage], &["anything"]), Resolved::Namespace));
+        let cx = Cx {
+            roots: vec![dir.clone()],
+            dirs: vec![dir.clone(), dir.join("app"), dir.join("src"), dir.join("src/svc")],
+            installed: HashSet::new(),
+        };
+        assert_eq!(
+            cx.map_abs("/srv/shop/src", &dir.join("deploy")),
+            vec![
+                Loc::Repo(dir.clone()),
+                Loc::Repo(dir.join("deploy")),
+                Loc::Repo(dir.join("src"))
+            ]
+        );
+        assert_eq!(cx.go(&here, "app", &dir), vec![Loc::Repo(dir.join("app"))]);
+        assert_eq!(cx.go(&here, "missing", &dir), Vec::<Loc>::new());
+        assert_eq!(cx.go(&here, "..", &dir), Vec::<Loc>::new());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bindings_and_dynamic_modules() {
+        let m = |src: &str| crate::parse::python::parse_module(FileId(0), src);
+        let text = "from flask import Flask\napplication = Flask(__name__)\n";
+        assert!(binds(&m(text), "application"));
+        assert!(!binds(&m(text), "app") && !dynamic(&m(text), text, "app") && !mentions(text, "app"));
+        let star = "from application import *\n";
+        assert!(dynamic(&m(star), star, "app"));
+        let getattr = "def __getattr__(name):\n    return 1\n";
+        assert!(dynamic(&m(getattr), getattr, "app"));
+        let global = "def init():\n    global app\n    app = make()\ninit()\n";
+        assert!(dynamic(&m(global), global, "app"));
     }
 
     #[test]

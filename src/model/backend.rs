@@ -144,6 +144,11 @@ pub struct Inputs {
     pub pm2: Vec<PathBuf>,
     pub gunicorn: Vec<PathBuf>,
     pub launch: Vec<PathBuf>,
+    /// `[env]` of the configuration file: variables the deployment sets
+    /// outside the repository (`PORT=8000` on the host), consulted after
+    /// everything the launcher itself sets. The spans point into the
+    /// configuration file.
+    pub extra_env: Vec<(String, String, Span)>,
 }
 
 fn load(db: &mut SourceDb, path: &Path) -> Result<FileId, String> {
@@ -236,6 +241,7 @@ pub fn build(db: &mut SourceDb, inputs: &Inputs) -> BackendModel {
         uwsgi_used: Vec::new(),
         loaded: Vec::new(),
         errors: Vec::new(),
+        extra_env: &inputs.extra_env,
     };
     let mut backends = Vec::new();
     for (file, pm2file) in &m.pm2 {
@@ -283,6 +289,8 @@ struct Builder<'a> {
     loaded: Vec<(PathBuf, FileId)>,
     /// Syntax errors in scripts that were read.
     errors: Vec<(FileId, SyntaxError)>,
+    /// [`Inputs::extra_env`].
+    extra_env: &'a [(String, String, Span)],
 }
 
 /// Where a launcher runs its command: the launcher file's folder, the
@@ -611,6 +619,7 @@ impl Builder<'_> {
         // Environment files first, so that `environment:` / `Environment=`
         // win over them (compose: `environment` overrides `env_file`).
         let mut file_env: Vec<(String, String, Span)> = Vec::new();
+        let extra_env = self.extra_env;
         for f in &l.env_files {
             if let Some(entries) = self.env_file(&dir, &f.value) {
                 file_env.extend(entries);
@@ -625,6 +634,8 @@ impl Builder<'_> {
                 .rev()
                 .find(|(k, _, _)| k == name)
                 .map(|(_, v, span)| (v.clone(), *span))
+                // Last: what the configuration says the host sets.
+                .or_else(|| dotenv_lookup(extra_env, name))
         };
         let name = l.name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
         let origin = match l.source {
@@ -701,8 +712,13 @@ impl Builder<'_> {
             cmd = command::main_server(command::parse_commands(&[words]));
         }
         let cmd = cmd?;
+        let extra_env = self.extra_env;
         let env = |name: &str| -> Option<(String, Span)> {
-            let v = pm2::env_value(app, None, name)?;
+            // The app's env, else what the configuration says the host sets
+            // (PM2 passes its own environment on to the app).
+            let Some(v) = pm2::env_value(app, None, name) else {
+                return dotenv_lookup(extra_env, name);
+            };
             value_string(&v.value, &|_| None).map(|s| (s, v.span))
         };
         let name = app

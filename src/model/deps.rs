@@ -220,6 +220,9 @@ pub struct DepsModel {
     pub features: Vec<FeatureUse>,
     /// Apps servers load, with the interface their constructor gives them.
     pub apps: Vec<AppInterface>,
+    /// Route handlers of FastAPI, Starlette and Quart in the files read
+    /// (see [`crate::model::handlers`]).
+    pub handlers: Vec<crate::model::handlers::Handler>,
     pub needs: Vec<LauncherNeed>,
     /// The virtualenv whose metadata was read, when the checked folder has one.
     pub venv: Option<PathBuf>,
@@ -368,6 +371,12 @@ pub struct DepsInputs<'a> {
     pub served: Vec<crate::model::entry::Served>,
     /// Python versions launchers name (interpreter paths, `FROM python:`).
     pub versions: Vec<((u8, u8), String, Span)>,
+    /// The target Python the configuration states (`python-version`): wins
+    /// over everything the repository says.
+    pub python: Option<((u8, u8), String, Span)>,
+    /// `[module-names]` of the configuration: an import name and the
+    /// distributions that provide it, beside the tables.
+    pub module_names: Vec<(String, Vec<String>)>,
 }
 
 pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
@@ -587,7 +596,7 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
 
     timer.lap("python requirements");
     // 3. Target Python.
-    let mut version: Option<((u8, u8), String, Span)> = None;
+    let mut version: Option<((u8, u8), String, Span)> = inputs.python.clone();
     for b in &base {
         for (name, what) in [(".python-version", ".python-version"), ("runtime.txt", "runtime.txt")] {
             let p = b.join(name);
@@ -641,14 +650,6 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
             });
         }
     }
-    // 2 and 4: judge the imports.
-    if !m.judged {
-        return (m, app);
-    }
-    // A virtualenv in the checked folder: its metadata wins over the tables.
-    let venv = base.iter().find_map(|b| crate::model::venv::find(b));
-    m.venv = venv.as_ref().map(|v| v.root.clone());
-    let provided = provided_modules(&m.declared, venv.as_ref());
     let mut entry_files: Vec<usize> = Vec::new();
     for e in &m.entries {
         if let Some(f) = &e.file {
@@ -679,6 +680,10 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
     }
     entry_files.sort();
     entry_files.dedup();
+    // Without requirements nor entrypoints, the app's files are not read.
+    if !m.judged && entry_files.is_empty() {
+        return (m, app);
+    }
     let reach: Vec<(usize, Option<Reach>)> = if entry_files.is_empty() {
         (0..app.files.len())
             .filter(|i| !is_test_path(&app.files[*i]))
@@ -691,6 +696,23 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         v
     };
     timer.lap("python reach");
+    m.handlers = crate::model::handlers::collect(&mut app, db, &reach);
+    // 2 and 4: judge the imports.
+    if !m.judged {
+        return (m, app);
+    }
+    // A virtualenv in the checked folder: its metadata wins over the tables.
+    let venv = base.iter().find_map(|b| crate::model::venv::find(b));
+    m.venv = venv.as_ref().map(|v| v.root.clone());
+    let mut provided = provided_modules(&m.declared, venv.as_ref());
+    // `[module-names]` of the configuration: a declared distribution provides
+    // the module named, whatever the tables and the virtualenv say.
+    for (module, dists) in &inputs.module_names {
+        let canon: Vec<String> = dists.iter().map(|d| crate::model::pydata::canonical_name(d)).collect();
+        if let Some(d) = m.declared.iter().find(|d| canon.contains(&d.canonical)) {
+            provided.insert(module.clone(), (d.canonical.clone(), d.canonical.clone()));
+        }
+    }
     let sqlalchemy_21 = sqlalchemy_is_21(&m.declared);
     for (i, how) in reach {
         let Some((file, mut module, strings, features)) = app.parsed(db, i).map(|(f, m)| {

@@ -49,6 +49,7 @@ pub mod code;
 pub mod deploy;
 pub mod deps;
 pub mod entry;
+pub mod handlers;
 pub mod pyapp;
 pub mod pydata;
 pub mod socket_perm;

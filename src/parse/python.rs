@@ -290,8 +290,8 @@ pub struct CallSite {
     /// literal (`"".join`).
     pub callee: Option<String>,
     /// The callee as written (`requests.get`, `self.client.get`,
-    /// `"-".join`).
-    pub text: String,
+    /// `"-".join`); [`CallSite::text`] gives its text.
+    pub callee_span: Span,
     pub args: Vec<SiteArg>,
     /// The whole call, callee to `)`.
     pub span: Span,
@@ -316,9 +316,28 @@ pub struct SiteArg {
     pub star: u8,
     /// The value's text (after `name=` or the stars).
     pub span: Span,
-    /// The value when it is a plain name or a dotted one (`homepage`,
-    /// `views.home`), as written.
-    pub name: Option<String>,
+    /// The value is a plain name or a dotted one (`homepage`, `views.home`):
+    /// [`SiteArg::name`] gives it.
+    pub dotted: bool,
+}
+
+impl CallSite {
+    /// The callee as written, from the module's text.
+    pub fn text<'t>(&self, source: &'t str) -> &'t str {
+        source.get(self.callee_span.range()).unwrap_or("")
+    }
+}
+
+impl SiteArg {
+    /// The name the value is (`homepage`, `views.home`), from the module's
+    /// text; None when the value is not a (dotted) name.
+    pub fn name<'t>(&self, source: &'t str) -> Option<&'t str> {
+        if self.dotted {
+            source.get(self.span.range())
+        } else {
+            None
+        }
+    }
 }
 
 /// A `#` comment.
@@ -381,6 +400,9 @@ fn read(file: FileId, text: &str, script: bool) -> Module {
         decorators: Vec::new(),
         classes: Vec::new(),
         next_class: None,
+        cur_header: None,
+        scan_frames: Vec::new(),
+        scan_closed: Vec::new(),
     };
     walker.walk(&logical);
     walker.finish_sites();
@@ -1330,11 +1352,48 @@ enum Bound {
     Class,
 }
 
-const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-];
+/// Python's keywords (the soft keywords `match`, `case`, `type` and `_`
+/// are names).
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+    )
+}
 
 const AUGMENTED: &[&str] = &[
     "+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "|=", "^=", "@=",
@@ -1390,6 +1449,11 @@ struct Walker<'a> {
     classes: Vec<(usize, String)>,
     /// A `class` header outside functions, until its body opens.
     next_class: Option<String>,
+    /// [`Walker::header`] of the line being read.
+    cur_header: Option<(Ctx, usize)>,
+    /// Buffers of [`Walker::scan`], kept between calls.
+    scan_frames: Vec<Bracket>,
+    scan_closed: Vec<Closed>,
 }
 
 /// A `try` statement, for the imports in its body.
@@ -1580,6 +1644,7 @@ impl<'a> Walker<'a> {
     /// return the block a header line opens (for its indented body).
     fn scan_imports(&mut self, line: &Line, levels: &[Level]) -> Option<Block> {
         let toks = &self.code[line.range.clone()];
+        self.cur_header = None;
         let first = toks.first()?;
         // `try` statements end at a line of their column that is not one of
         // their clauses, or at a line to their left.
@@ -1591,7 +1656,8 @@ impl<'a> Walker<'a> {
         if line.broken {
             return None;
         }
-        let header = self.header(toks).map(|(_, colon)| colon);
+        self.cur_header = self.header(toks);
+        let header = self.cur_header.map(|(_, colon)| colon);
         let block = header.map(|colon| self.header_block(toks, colon, line.col));
         // Statements on this line: the whole line, or a header's inline body.
         let (stmts, inline): (&[Tok], bool) = match header {
@@ -1686,7 +1752,7 @@ impl<'a> Walker<'a> {
         // Only a plain (dotted) name: `not TYPE_CHECKING` runs.
         let dotted = cond.iter().enumerate().all(|(i, t)| {
             if i % 2 == 0 {
-                matches!(t.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(t))
+                matches!(t.kind, TokKind::Name) && !is_keyword(self.t(t))
             } else {
                 is_op(self.text, t, ".")
             }
@@ -1922,7 +1988,7 @@ impl<'a> Walker<'a> {
                 branch: false,
             });
         }
-        if let Some((kind, colon)) = self.header(toks) {
+        if let Some((kind, colon)) = self.cur_header {
             let inner = ctx.max(kind);
             let branch = ctx == Ctx::Top && self.chain_header(toks, colon, line.col);
             if ctx != Ctx::Skip {
@@ -1973,7 +2039,7 @@ impl<'a> Walker<'a> {
         let Some(&last_eq) = eqs.last() else {
             if !toks
                 .first()
-                .is_some_and(|t| matches!(t.kind, TokKind::Name) && KEYWORDS.contains(&self.t(t)))
+                .is_some_and(|t| matches!(t.kind, TokKind::Name) && is_keyword(self.t(t)))
             {
                 self.call_statement(toks);
             }
@@ -2047,7 +2113,7 @@ impl<'a> Walker<'a> {
         let callee_toks = &toks[..open];
         if callee_toks
             .iter()
-            .any(|t| !matches!(t.kind, TokKind::Name | TokKind::Op) || KEYWORDS.contains(&self.t(t)))
+            .any(|t| !matches!(t.kind, TokKind::Name | TokKind::Op) || is_keyword(self.t(t)))
         {
             return;
         }
@@ -2308,7 +2374,7 @@ impl<'a> Walker<'a> {
         let Some(&last_eq) = eqs.last() else {
             if toks.len() >= 3
                 && matches!(toks[0].kind, TokKind::Name)
-                && !KEYWORDS.contains(&first)
+                && !is_keyword(first)
                 && AUGMENTED.contains(&self.t(&toks[1]))
                 && matches!(toks[1].kind, TokKind::Op)
             {
@@ -2338,7 +2404,7 @@ impl<'a> Walker<'a> {
     /// Bind one target (`name`, or `a, b` / `(a, b)` / `[a, b]`) to a value.
     fn assign_target(&mut self, target: &[Tok], value: &E, span: Span, conditional: bool) {
         let name_of =
-            |t: &Tok| (matches!(t.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(t))).then(|| self.t(t).to_owned());
+            |t: &Tok| (matches!(t.kind, TokKind::Name) && !is_keyword(self.t(t))).then(|| self.t(t).to_owned());
         let target = match target {
             [open, t, close] if is_op(self.text, open, "(") && is_op(self.text, close, ")") => std::slice::from_ref(t),
             _ => target,
@@ -2538,7 +2604,9 @@ struct FnState {
     depth: usize,
     /// The level from which lines are inside a nested `def`.
     nested_from: Option<usize>,
-    locals: HashMap<String, LocalBind>,
+    /// Its parameters and local names, in binding order (a few: a list
+    /// searched from the end is faster than a map).
+    locals: Vec<(String, LocalBind)>,
 }
 
 struct PendingDecorator {
@@ -2552,9 +2620,9 @@ struct PendingDecorator {
 /// A call whose `(` has been read.
 #[derive(Clone)]
 struct CallInfo {
+    /// Its record in the sink (whose callee is the dotted path before
+    /// top-level lookup until the module is read).
     index: usize,
-    /// The callee's dotted path before top-level lookup.
-    raw: Option<String>,
     fix: Option<u32>,
     /// Its first token.
     first: usize,
@@ -2587,18 +2655,42 @@ const OFFLOADERS: &[&str] = &[
     "sync_to_async",
 ];
 
-/// A callee looked up in the top-level scope of the loaded module.
-fn resolve_global(scope: &HashMap<String, Bound>, raw: &str, head_len: usize) -> Option<String> {
-    let (head, rest) = (raw.get(..head_len)?, raw.get(head_len..)?);
-    match scope.get(head) {
-        None => Some(raw.to_owned()),
-        Some(Bound::Path(p)) => Some(format!("{p}{rest}")),
-        Some(Bound::Value(e)) => match &e.ev {
-            Ev::Instance { path, .. } | Ev::Path(path) => Some(format!("{path}{rest}")),
-            _ => None,
-        },
-        Some(Bound::Function | Bound::Class | Bound::Conditional(_)) => None,
+/// Append `.a.b` from tokens `.`, `a`, `.`, `b` (whatever spaces the text
+/// has between them).
+fn push_dotted(out: &mut String, text: &str, toks: &[Tok]) {
+    for t in toks {
+        out.push_str(&text[t.start..t.end]);
     }
+}
+
+impl FnState {
+    /// What a local name stands for (the latest binding).
+    fn local(&self, name: &str) -> Option<&LocalBind> {
+        self.locals.iter().rev().find(|(n, _)| n == name).map(|(_, b)| b)
+    }
+}
+
+/// A callee looked up in the top-level scope of the loaded module.
+fn resolve_global(scope: &HashMap<String, Bound>, raw: String, head_len: usize) -> Option<String> {
+    let (head, rest) = (raw.get(..head_len)?, raw.get(head_len..)?);
+    let path = match scope.get(head) {
+        // A builtin, or a name nothing binds at top level.
+        None => return Some(raw),
+        Some(Bound::Path(p)) => p,
+        Some(Bound::Value(e)) => match &e.ev {
+            Ev::Instance { path, .. } | Ev::Path(path) => path,
+            _ => return None,
+        },
+        Some(Bound::Function | Bound::Class | Bound::Conditional(_)) => return None,
+    };
+    if path == head {
+        // `import requests`: `requests.get` stays as written.
+        return Some(raw);
+    }
+    let mut out = String::with_capacity(path.len() + rest.len());
+    out.push_str(path);
+    out.push_str(rest);
+    Some(out)
 }
 
 impl<'a> Walker<'a> {
@@ -2657,7 +2749,7 @@ impl<'a> Walker<'a> {
             return;
         }
         let decorators = std::mem::take(&mut self.decorators);
-        let Some((_, colon)) = self.header(toks) else {
+        let Some((_, colon)) = self.cur_header else {
             self.scan(toks, Sink::Module, false);
             return;
         };
@@ -2694,7 +2786,11 @@ impl<'a> Walker<'a> {
         let span = self.span(a.start, b.end);
         let pending = match outer {
             Some((ci, 0)) => {
-                let text = self.module_calls.get(ci).map(|c| c.text.clone()).unwrap_or_default();
+                let text = self
+                    .module_calls
+                    .get(ci)
+                    .map(|c| c.text(self.text).to_owned())
+                    .unwrap_or_default();
                 PendingDecorator {
                     dec: Decorator {
                         callee: None,
@@ -2712,7 +2808,7 @@ impl<'a> Walker<'a> {
                 // `@name` / `@a.b`: a dotted name.
                 let dotted = expr.iter().enumerate().all(|(i, t)| {
                     if i % 2 == 0 {
-                        matches!(t.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(t))
+                        matches!(t.kind, TokKind::Name) && !is_keyword(self.t(t))
                     } else {
                         is_op(self.text, t, ".")
                     }
@@ -2806,7 +2902,7 @@ impl<'a> Walker<'a> {
     /// One logical line of a function body.
     fn body_line(&mut self, toks: &'a [Tok], index: usize, nested: bool) {
         let sink = Sink::Func(index);
-        let Some((_, colon)) = self.header(toks) else {
+        let Some((_, colon)) = self.cur_header else {
             self.body_statements(toks, index, nested);
             return;
         };
@@ -2875,7 +2971,16 @@ impl<'a> Walker<'a> {
     /// Simple statements of a function body.
     fn body_statements(&mut self, toks: &'a [Tok], index: usize, nested: bool) {
         let sink = Sink::Func(index);
-        for stmt in split_top(self.text, toks, ";") {
+        let bytes = self.text.as_bytes();
+        let semicolon = toks
+            .iter()
+            .any(|t| matches!(t.kind, TokKind::Op) && t.end - t.start == 1 && bytes[t.start] == b';');
+        let stmts = if semicolon {
+            split_top(self.text, toks, ";")
+        } else {
+            vec![toks]
+        };
+        for stmt in stmts {
             let Some(first) = stmt.first() else { continue };
             if matches!(first.kind, TokKind::Name) && matches!(self.t(first), "import" | "from") {
                 if !nested {
@@ -2908,7 +3013,10 @@ impl<'a> Walker<'a> {
                     _ => {
                         self.scan(target, sink, nested);
                         // `a, b = …`: names unpacked are not followed.
-                        if !target.iter().any(|t| is_op(self.text, t, ".") || is_op(self.text, t, "[")) {
+                        if !target
+                            .iter()
+                            .any(|t| is_op(self.text, t, ".") || is_op(self.text, t, "["))
+                        {
                             for n in target.iter().filter(|t| matches!(t.kind, TokKind::Name)) {
                                 self.bind_local(n, LocalBind::Shadow, nested);
                             }
@@ -2950,12 +3058,15 @@ impl<'a> Walker<'a> {
     }
 
     fn bind_local(&mut self, name: &Tok, bind: LocalBind, nested: bool) {
-        if nested || !matches!(name.kind, TokKind::Name) || KEYWORDS.contains(&self.t(name)) {
+        if nested || !matches!(name.kind, TokKind::Name) || is_keyword(self.t(name)) {
             return;
         }
-        let n = self.t(name).to_owned();
+        let n = self.t(name);
         if let Some(f) = self.func.as_mut() {
-            f.locals.insert(n, bind);
+            match f.locals.iter_mut().rev().find(|(x, _)| x == n) {
+                Some(slot) => slot.1 = bind,
+                None => f.locals.push((n.to_owned(), bind)),
+            }
         }
     }
 
@@ -3002,6 +3113,13 @@ impl<'a> Walker<'a> {
         }
     }
 
+    fn site(&self, sink: Sink, index: usize) -> Option<&CallSite> {
+        match sink {
+            Sink::Module => self.module_calls.get(index),
+            Sink::Func(f) => self.functions.get(f)?.calls.get(index),
+        }
+    }
+
     fn sites(&mut self, sink: Sink) -> &mut Vec<CallSite> {
         match sink {
             Sink::Module => &mut self.module_calls,
@@ -3018,10 +3136,13 @@ impl<'a> Walker<'a> {
     /// token).
     fn scan(&mut self, toks: &'a [Tok], sink: Sink, nested: bool) -> Option<(usize, usize)> {
         let text = self.text;
-        let mut frames: Vec<Bracket> = Vec::new();
-        let mut closed: Vec<Closed> = Vec::new();
+        let mut frames = std::mem::take(&mut self.scan_frames);
+        let mut closed = std::mem::take(&mut self.scan_closed);
+        frames.clear();
+        closed.clear();
         // Open lambdas: (bracket depth, `:` read).
         let mut lambdas: Vec<(usize, bool)> = Vec::new();
+        let bytes = text.as_bytes();
         for (j, t) in toks.iter().enumerate() {
             match t.kind {
                 TokKind::Name => match &text[t.start..t.end] {
@@ -3031,8 +3152,9 @@ impl<'a> Walker<'a> {
                     }
                     _ => {}
                 },
-                TokKind::Op => match &text[t.start..t.end] {
-                    "(" => {
+                // Every operator lint502 looks at here is one byte long.
+                TokKind::Op if t.end - t.start == 1 => match bytes[t.start] {
+                    b'(' => {
                         let offloaded = frames.iter().any(|f| f.offload);
                         let call = self.call_at(toks, j, &closed, sink, nested || !lambdas.is_empty(), offloaded);
                         let offload = call.is_some() && {
@@ -3047,14 +3169,14 @@ impl<'a> Walker<'a> {
                             args: Vec::new(),
                         });
                     }
-                    "[" | "{" => frames.push(Bracket {
+                    b'[' | b'{' => frames.push(Bracket {
                         open: j,
                         call: None,
                         offload: false,
                         arg_start: j + 1,
                         args: Vec::new(),
                     }),
-                    ")" | "]" | "}" => {
+                    b')' | b']' | b'}' => {
                         if let Some(f) = frames.pop() {
                             closed.push(self.close_frame(toks, f, j, t.end, sink));
                         }
@@ -3062,7 +3184,7 @@ impl<'a> Walker<'a> {
                             lambdas.pop();
                         }
                     }
-                    "," => {
+                    b',' => {
                         if lambdas.last().is_some_and(|l| l.0 == frames.len() && l.1) {
                             lambdas.pop();
                         }
@@ -3075,7 +3197,7 @@ impl<'a> Walker<'a> {
                             f.arg_start = j + 1;
                         }
                     }
-                    ":" => {
+                    b':' => {
                         if let Some(l) = lambdas.last_mut()
                             && l.0 == frames.len()
                         {
@@ -3092,13 +3214,18 @@ impl<'a> Walker<'a> {
         while let Some(f) = frames.pop() {
             closed.push(self.close_frame(toks, f, toks.len(), end, sink));
         }
-        let last = toks.len().checked_sub(1)?;
-        closed
-            .iter()
-            .rev()
-            .find(|c| c.close == last)
-            .and_then(|c| c.call.as_ref())
-            .map(|c| (c.index, c.first))
+        let outer = toks.len().checked_sub(1).and_then(|last| {
+            closed
+                .iter()
+                .rev()
+                .find(|c| c.close == last)
+                .and_then(|c| c.call.as_ref())
+                .map(|c| (c.index, c.first))
+        });
+        closed.clear();
+        self.scan_frames = frames;
+        self.scan_closed = closed;
+        outer
     }
 
     /// A bracket closes at token `j` (ending at byte `end`): a call gets its
@@ -3138,7 +3265,7 @@ impl<'a> Walker<'a> {
         let dotted = rest.len() % 2 == 1
             && rest.iter().enumerate().all(|(i, t)| {
                 if i % 2 == 0 {
-                    matches!(t.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(t))
+                    matches!(t.kind, TokKind::Name) && !is_keyword(self.t(t))
                 } else {
                     is_op(self.text, t, ".")
                 }
@@ -3147,7 +3274,7 @@ impl<'a> Walker<'a> {
             keyword,
             star,
             span: self.span(first.start, last.end),
-            name: dotted.then(|| self.text[first.start..last.end].to_owned()),
+            dotted,
         })
     }
 
@@ -3164,7 +3291,7 @@ impl<'a> Walker<'a> {
     ) -> Option<CallInfo> {
         let k = j.checked_sub(1)?;
         let last = &toks[k];
-        if !matches!(last.kind, TokKind::Name) || KEYWORDS.contains(&self.t(last)) {
+        if !matches!(last.kind, TokKind::Name) || is_keyword(self.t(last)) {
             return None;
         }
         if k >= 1 && matches!(self.t(&toks[k - 1]), "def" | "class") && matches!(toks[k - 1].kind, TokKind::Name) {
@@ -3173,8 +3300,8 @@ impl<'a> Walker<'a> {
         let (first, raw, fix) = self.chain(toks, k, closed, sink);
         let awaited = first >= 1 && is_name(self.text, &toks[first - 1], "await");
         let site = CallSite {
-            callee: raw.clone(),
-            text: self.text[toks[first].start..last.end].to_owned(),
+            callee: raw,
+            callee_span: self.span(toks[first].start, last.end),
             args: Vec::new(),
             span: self.span(toks[first].start, last.end),
             awaited,
@@ -3191,42 +3318,42 @@ impl<'a> Walker<'a> {
             };
             self.fixups.push((at, h));
         }
-        Some(CallInfo { index, raw, fix, first })
+        Some(CallInfo { index, fix, first })
     }
 
     /// The callee ending with the name at `k`: its first token, its dotted
     /// path before top-level lookup (None when it cannot be named), and the
     /// length of the top-level name to look up.
     fn chain(&self, toks: &[Tok], k: usize, closed: &[Closed], sink: Sink) -> (usize, Option<String>, Option<u32>) {
-        let mut parts: Vec<&str> = vec![self.t(&toks[k])];
+        let text = self.text;
+        // Back over `name.` pairs.
         let mut cur = k;
-        let rest = |parts: &[&str]| -> String {
-            let mut s = String::new();
-            for p in parts.iter().rev() {
-                s.push('.');
-                s.push_str(p);
-            }
-            s
-        };
-        while cur >= 2 && is_op(self.text, &toks[cur - 1], ".") {
+        while cur >= 2 && is_op(text, &toks[cur - 1], ".") {
             let p = &toks[cur - 2];
             match p.kind {
-                TokKind::Name if !KEYWORDS.contains(&self.t(p)) => {
-                    parts.push(self.t(p));
-                    cur -= 2;
-                }
-                TokKind::Op if self.t(p) == ")" || self.t(p) == "]" => {
+                TokKind::Name if !is_keyword(&text[p.start..p.end]) => cur -= 2,
+                TokKind::Op if matches!(&text[p.start..p.end], ")" | "]") => {
                     let Some(c) = closed.iter().rev().find(|c| c.close == cur - 2) else {
                         return (cur, None, None);
                     };
-                    return match (&c.call, self.t(p)) {
+                    return match (&c.call, &text[p.start..p.end]) {
                         (Some(ci), ")") => {
-                            let raw = ci.raw.as_ref().map(|r| format!("{r}(){}", rest(&parts)));
-                            (ci.first, raw, ci.fix.filter(|_| ci.raw.is_some()))
+                            // A method of a call's result: `requests.Session().get`.
+                            let raw = self.site(sink, ci.index).and_then(|s| s.callee.as_deref()).map(|r| {
+                                let mut out = String::with_capacity(r.len() + 2 + (toks[k].end - toks[cur].start));
+                                out.push_str(r);
+                                out.push_str("()");
+                                push_dotted(&mut out, text, &toks[cur - 1..=k]);
+                                out
+                            });
+                            let fix = if raw.is_some() { ci.fix } else { None };
+                            (ci.first, raw, fix)
                         }
-                        (_, _) => {
+                        _ => {
                             let first = match c.open.checked_sub(1).map(|i| &toks[i]) {
-                                Some(n) if matches!(n.kind, TokKind::Name) && !KEYWORDS.contains(&self.t(n)) => c.open - 1,
+                                Some(n) if matches!(n.kind, TokKind::Name) && !is_keyword(&text[n.start..n.end]) => {
+                                    c.open - 1
+                                }
                                 _ => c.open,
                             };
                             (first, None, None)
@@ -3237,23 +3364,23 @@ impl<'a> Walker<'a> {
                 _ => return (cur, None, None),
             }
         }
-        let Some(head) = parts.pop() else {
-            return (cur, None, None);
-        };
-        let tail = rest(&parts);
+        let head_tok = &toks[cur];
+        let head = &text[head_tok.start..head_tok.end];
         let local = match sink {
-            Sink::Func(_) => self.func.as_ref().and_then(|f| f.locals.get(head)),
+            Sink::Func(_) => self.func.as_ref().and_then(|f| f.local(head)),
             Sink::Module => None,
+        };
+        let with_tail = |prefix: &str| {
+            let mut out = String::with_capacity(prefix.len() + (toks[k].end - head_tok.end));
+            out.push_str(prefix);
+            push_dotted(&mut out, text, &toks[cur + 1..=k]);
+            out
         };
         match local {
             Some(LocalBind::Shadow) => (cur, None, None),
-            Some(LocalBind::Path(p)) => (cur, Some(format!("{p}{tail}")), None),
-            Some(LocalBind::Global(r, h)) => (cur, Some(format!("{r}{tail}")), Some(*h)),
-            None => (
-                cur,
-                Some(format!("{head}{tail}")),
-                Some(u32::try_from(head.len()).unwrap_or(0)),
-            ),
+            Some(LocalBind::Path(p)) => (cur, Some(with_tail(p)), None),
+            Some(LocalBind::Global(r, h)) => (cur, Some(with_tail(r)), Some(*h)),
+            None => (cur, Some(with_tail(head)), Some(u32::try_from(head.len()).unwrap_or(0))),
         }
     }
 
@@ -3277,11 +3404,13 @@ impl<'a> Walker<'a> {
             if let Some(slot) = slot
                 && let Some(raw) = slot.take()
             {
-                *slot = resolve_global(&self.scope, &raw, h as usize);
+                *slot = resolve_global(&self.scope, raw, h as usize);
             }
         }
         for (f, d, ci) in std::mem::take(&mut self.dec_links) {
-            let Some(call) = self.module_calls.get(ci) else { continue };
+            let Some(call) = self.module_calls.get(ci) else {
+                continue;
+            };
             let (callee, args) = (call.callee.clone(), call.args.clone());
             if let Some(dec) = self.functions.get_mut(f).and_then(|x| x.decorators.get_mut(d)) {
                 dec.callee = callee;
@@ -3865,7 +3994,7 @@ impl<'w, 'a> Eval<'w, 'a> {
                     "True" => Ok(E::val(Value::Bool(true), span)),
                     "False" => Ok(E::val(Value::Bool(false), span)),
                     "None" => Ok(E::val(Value::Null, span)),
-                    _ if KEYWORDS.contains(&s) => Err(Stop::Syntax),
+                    _ if is_keyword(s) => Err(Stop::Syntax),
                     _ => Ok(self.lookup(s, span)),
                 }
             }
@@ -6463,10 +6592,10 @@ mod function_tests {
     }
 
     /// (callee, text, awaited, nested, offloaded) of each call.
-    fn calls(f: &Function) -> Vec<(Option<&str>, &str, bool, bool, bool)> {
+    fn calls<'f>(f: &'f Function, src: &'f str) -> Vec<(Option<&'f str>, &'f str, bool, bool, bool)> {
         f.calls
             .iter()
-            .map(|c| (c.callee.as_deref(), c.text.as_str(), c.awaited, c.nested, c.offloaded))
+            .map(|c| (c.callee.as_deref(), c.text(src), c.awaited, c.nested, c.offloaded))
             .collect()
     }
 
@@ -6509,7 +6638,7 @@ def plain():
         assert_eq!(d.args[1].keyword.as_deref(), Some("status_code"));
         assert_eq!(&src[d.span.range()], "app.get(\"/items/{id}\", status_code=200)");
         assert_eq!(
-            calls(f),
+            calls(f, src),
             vec![
                 (Some("requests.get"), "rq.get", false, false, false),
                 (Some("requests.post"), "rq.post", false, false, false),
@@ -6592,7 +6721,7 @@ async def h(loop):
         assert_eq!(m.functions.len(), 1, "nested functions are not listed");
         let f = func(&m, "h");
         assert_eq!(
-            calls(f),
+            calls(f, src),
             vec![
                 (Some("time.sleep"), "time.sleep", false, true, false),
                 (Some("requests.get"), "requests.get", false, true, false),
@@ -6615,7 +6744,7 @@ async def h(loop):
             ]
         );
         // `time.sleep` passed, not called, to `to_thread`: an argument.
-        assert_eq!(f.calls[4].args[0].name.as_deref(), Some("time.sleep"));
+        assert_eq!(f.calls[4].args[0].name(src), Some("time.sleep"));
         // After the nested functions end, the body is direct again.
         assert!(!f.calls.last().is_some_and(|c| c.nested));
     }
@@ -6663,7 +6792,7 @@ async def h(requests_mod, client):
                 None,
             ]
         );
-        assert_eq!(f.calls[8].text, "requests.Session().get");
+        assert_eq!(f.calls[8].text(src), "requests.Session().get");
     }
 
     #[test]
@@ -6700,19 +6829,19 @@ async def index():
         assert_eq!(mm.decorators[0].callee.as_deref(), Some("staticmethod"));
         assert!(!mm.decorators[0].call);
         assert_eq!(mm.decorators[0].receiver, None);
-        assert_eq!(calls(mm), vec![(None, "self.x.get", false, false, false)]);
+        assert_eq!(calls(mm, src), vec![(None, "self.x.get", false, false, false)]);
         let n = func(&m, "n");
         assert_eq!(n.class.as_deref(), Some("Outer"));
         assert_eq!(n.decorators[0].callee.as_deref(), Some("functools.lru_cache"));
         assert_eq!(n.decorators[0].args[0].keyword.as_deref(), Some("maxsize"));
         // A one-line body; `helper` is a function of this module.
-        assert_eq!(calls(n), vec![(None, "helper", false, false, false)]);
+        assert_eq!(calls(n, src), vec![(None, "helper", false, false, false)]);
         assert_eq!(func(&m, "helper").class, None);
         let i = func(&m, "index");
         assert_eq!(i.class, None);
         assert_eq!(i.decorators[0].callee.as_deref(), Some("quart.Blueprint().route"));
         assert_eq!(i.decorators[0].receiver.as_deref(), Some("bp"));
-        assert_eq!(calls(i), vec![(None, "\"-\".join", false, false, false)]);
+        assert_eq!(calls(i, src), vec![(None, "\"-\".join", false, false, false)]);
     }
 
     #[test]
@@ -6745,14 +6874,17 @@ app = Starlette(routes=routes)
             ]
         );
         let a = &m.module_calls[0].args;
-        assert_eq!((a[1].keyword.as_deref(), a[1].name.as_deref()), (Some("endpoint"), Some("home")));
+        assert_eq!(
+            (a[1].keyword.as_deref(), a[1].name(src)),
+            (Some("endpoint"), Some("home"))
+        );
         let b = &m.module_calls[1].args;
         assert_eq!(b.len(), 3);
-        assert_eq!((b[1].keyword.as_deref(), b[1].name.as_deref()), (None, Some("views.page")));
-        assert_eq!(b[2].name, None);
+        assert_eq!((b[1].keyword.as_deref(), b[1].name(src)), (None, Some("views.page")));
+        assert_eq!(b[2].name(src), None);
         let w = &m.module_calls[2].args;
         assert_eq!((w[1].star, w[2].star), (1, 2));
-        assert_eq!(w[1].name.as_deref(), Some("extra"));
+        assert_eq!(w[1].name(src), Some("extra"));
     }
 
     #[test]
@@ -6768,10 +6900,11 @@ app = Starlette(routes=routes)
             let m = module(src);
             let _ = (m.functions.len(), m.module_calls.len());
         }
-        let m = module("async def h():\n    f()()\n    x[0].y()\n    (a).b()\n");
+        let src = "async def h():\n    f()()\n    x[0].y()\n    (a).b()\n";
+        let m = module(src);
         let f = func(&m, "h");
         assert_eq!(
-            f.calls.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            f.calls.iter().map(|c| c.text(src)).collect::<Vec<_>>(),
             vec!["f", "x[0].y", "(a).b"]
         );
         assert_eq!(callees(f), vec![Some("f"), None, None]);

@@ -41,6 +41,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub files_checked: usize,
+    /// Findings left out by `per-file-ignores` and inline suppressions.
+    pub suppressed: usize,
 }
 
 impl Summary {

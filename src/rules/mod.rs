@@ -69,6 +69,18 @@ pub static RULES: &[Rule] = &[
         check: lnt::parse_error::check,
     },
     Rule {
+        meta: &lnt::suppression_without_reason::META,
+        check: lnt::suppression_without_reason::check,
+    },
+    Rule {
+        meta: &lnt::invalid_suppression::META,
+        check: lnt::invalid_suppression::check,
+    },
+    Rule {
+        meta: &lnt::unused_suppression::META,
+        check: lnt::unused_suppression::check,
+    },
+    Rule {
         meta: &nginx::include_not_found::META,
         check: nginx::include_not_found::check,
     },
@@ -227,6 +239,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &cross::upstream_keepalive_race::META,
         check: cross::upstream_keepalive_race::check,
+    },
+    Rule {
+        meta: &cross::blocking_call_in_async_handler::META,
+        check: cross::blocking_call_in_async_handler::check,
     },
     Rule {
         meta: &cross::socket_permission_denied::META,

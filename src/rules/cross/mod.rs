@@ -3,6 +3,7 @@
 pub mod app_interface_mismatch;
 pub mod backend_address_conflict;
 pub mod backend_all_interfaces;
+pub mod blocking_call_in_async_handler;
 pub mod deploy_restarts_without_install;
 pub mod nginx_listen_conflict;
 pub mod pass_protocol_mismatch;

@@ -1,0 +1,1 @@
+from application import *  # noqa: F403

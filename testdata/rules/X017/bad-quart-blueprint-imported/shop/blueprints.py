@@ -1,0 +1,3 @@
+from quart import Blueprint
+
+bp = Blueprint("shop", __name__)
