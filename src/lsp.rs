@@ -19,9 +19,11 @@
 //!   default). lint502's spans are byte offsets; [`position`] converts them.
 //! - **Paths in messages** are shown relative to the working directory (`source::display_path`), so the server
 //!   moves into the first workspace folder: messages read as `lint502 check` run from the repository root.
-//! - **Robustness.** Client input never panics the server: malformed parameters are logged to stderr and
-//!   answered with `InvalidParams`; a check that panics (a bug in lint502) is logged and skipped. Exit code 0
-//!   after `shutdown` then `exit`, 1 otherwise (LSP 3.17, "exit notification").
+//! - **Robustness.** Client input never panics the server; everything is logged to stderr. A body that is not
+//!   JSON-RPC, or is over 64 MiB, is skipped; broken framing (no `Content-Length`) ends the session; malformed
+//!   parameters are ignored (notifications) or answered with `InvalidParams`; a check that panics (a bug in
+//!   lint502) is logged and nothing is published. Exit code 0 after `shutdown` then `exit`, 1 otherwise (LSP
+//!   3.17, "exit notification").
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Read};
@@ -411,7 +413,12 @@ impl Server {
 
     /// The pages of the rules whose findings cover the position, or null.
     fn hover(&self, at: &lt::TextDocumentPositionParams) -> Value {
-        let Some(found) = self.published.get(at.text_document.uri.as_str()) else {
+        // The client may escape its URI differently from `path_to_uri`: compare the paths.
+        let asked = at.text_document.uri.as_str();
+        let key = uri_to_path(asked)
+            .and_then(|p| path_to_uri(&p))
+            .map(|u| u.as_str().to_owned());
+        let Some(found) = self.published.get(key.as_deref().unwrap_or(asked)) else {
             return Value::Null;
         };
         let pos = (at.position.line, at.position.character);
