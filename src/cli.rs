@@ -129,6 +129,18 @@ pub struct CheckArgs {
     /// Ignore `lint502: ignore[…]` comments: show every finding
     #[arg(long)]
     pub no_inline_suppressions: bool,
+    /// Apply the safe fixes (add a missing requirement line), then check again and report what is left
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix, also change this end of a cross-file disagreement (e.g. a port): nginx or backend
+    #[arg(long, value_enum, requires = "fix")]
+    pub fix_side: Option<FixSideArg>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FixSideArg {
+    Nginx,
+    Backend,
 }
 
 pub fn run() -> ExitCode {
@@ -232,7 +244,36 @@ fn check(args: CheckArgs) -> ExitCode {
         eprintln!("lint502: --select: no rule matches `{s}` (see `lint502 rules`)");
         return ExitCode::from(2);
     }
-    let out = crate::check::check(&args.paths, &opts);
+    let mut out = crate::check::check(&args.paths, &opts);
+    if args.fix {
+        let side = args.fix_side.map(|s| match s {
+            FixSideArg::Nginx => crate::diagnostic::FixSide::Nginx,
+            FixSideArg::Backend => crate::diagnostic::FixSide::Backend,
+        });
+        let done = crate::fix::apply(&out.db, &out.diagnostics, side);
+        for t in &done.applied {
+            eprintln!("lint502: fixed: {t}");
+        }
+        for (p, e) in &done.errors {
+            eprintln!("lint502: {}: cannot write the fix: {e}", crate::source::display_path(p));
+        }
+        if done.needs_side > 0 {
+            eprintln!(
+                "lint502: {} finding(s) can be fixed on either end: choose one with --fix-side nginx|backend",
+                done.needs_side
+            );
+        }
+        if done.overlapping > 0 {
+            eprintln!("lint502: {} overlapping fix(es) left for the next --fix run", done.overlapping);
+        }
+        if !done.files_changed.is_empty() {
+            // Report what is left after the edits.
+            out = crate::check::check(&args.paths, &opts);
+        }
+        if !done.errors.is_empty() {
+            return ExitCode::from(2);
+        }
+    }
     if args.verbose {
         for f in &out.found {
             eprintln!("lint502: {}: {}", crate::source::display_path(&f.path), f.reason);

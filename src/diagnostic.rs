@@ -51,6 +51,34 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Edits `lint502 check --fix` may apply (see `crate::fix`).
+    pub fixes: Vec<Fix>,
+}
+
+/// Which end of a cross-file disagreement a fix changes: the user chooses
+/// with `--fix-side`, because either can be the intended one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FixSide {
+    Nginx,
+    Backend,
+}
+
+/// A set of edits that resolves one diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What it does, for the report: "add `PyYAML==6.0.2` to requirements.txt".
+    pub title: String,
+    /// None: safe to apply with plain `--fix`; Some: only with that
+    /// `--fix-side`.
+    pub side: Option<FixSide>,
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the bytes of `span` (empty: insert at its start) with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
 }
 
 impl Diagnostic {
@@ -67,6 +95,10 @@ impl Diagnostic {
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
         self
     }
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod graph;
 pub mod lsp;
 pub mod model;

@@ -38,6 +38,7 @@
 //! LNT004 (a code that suppressed nothing; also when its rule did not run).
 //! They can be suppressed in turn (`# lint502: file-ignore[LNT004] -- …`).
 
+use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
 use crate::diagnostic::Diagnostic;
@@ -63,8 +64,10 @@ pub struct SuppressedCode {
 /// Which lines a suppression covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
-    /// 0-based lines (empty when the comment is the last statement).
+    /// 0-based lines.
     Lines(RangeInclusive<usize>),
+    /// An own-line comment with nothing after it.
+    Nothing,
     File,
 }
 
@@ -83,16 +86,12 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    fn covers(&self, d: &Diagnostic, db: &SourceDb) -> bool {
-        if d.primary.span.file != self.span.file {
-            return false;
-        }
+    /// `line`: the 0-based line of a finding in this suppression's file.
+    fn covers(&self, line: usize) -> bool {
         match &self.scope {
             Scope::File => true,
-            Scope::Lines(lines) => {
-                let line = db.get(d.primary.span.file).line_index(d.primary.span.start as usize);
-                lines.contains(&line)
-            }
+            Scope::Nothing => false,
+            Scope::Lines(lines) => lines.contains(&line),
         }
     }
 
@@ -101,8 +100,8 @@ impl Suppression {
     pub fn place(&self) -> String {
         match &self.scope {
             Scope::File => "in this file".to_owned(),
+            Scope::Nothing => "after it (the file ends)".to_owned(),
             Scope::Lines(_) if !self.own_line => "on this line".to_owned(),
-            Scope::Lines(lines) if lines.is_empty() => "after it (the file ends)".to_owned(),
             Scope::Lines(lines) => format!("on line {}", lines.start() + 1),
         }
     }
@@ -370,7 +369,12 @@ fn parse_directive(body: &str, at: usize) -> Option<Parsed> {
 /// The 0-based lines an own-line comment on line `line` covers: the next line
 /// that is not blank and not a comment (for nginx, through the end of the
 /// directive that starts there).
-fn next_statement(f: &SourceFile, line: usize, leader: &str, nginx_ends: &[(usize, usize)]) -> RangeInclusive<usize> {
+fn next_statement(
+    f: &SourceFile,
+    line: usize,
+    leader: &str,
+    nginx_ends: &[(usize, usize)],
+) -> Option<RangeInclusive<usize>> {
     let starts = f.line_starts();
     let mut l = line + 1;
     while l < starts.len() {
@@ -383,12 +387,11 @@ fn next_statement(f: &SourceFile, line: usize, leader: &str, nginx_ends: &[(usiz
                 .map(|(_, e)| *e)
                 .max()
                 .unwrap_or(l);
-            return l..=last.max(l);
+            return Some(l..=last.max(l));
         }
         l += 1;
     }
-    // Nothing follows: covers no line.
-    1..=0
+    None
 }
 
 /// (first line, line of the `;` or `{`) of every nginx directive.
@@ -452,7 +455,7 @@ pub fn collect(db: &SourceDb, id: FileId, model: &Deployment) -> FileSuppression
                 let scope = if file_wide {
                     Scope::File
                 } else if own_line {
-                    Scope::Lines(next_statement(f, line, syntax.leader(), &nginx_ends))
+                    next_statement(f, line, syntax.leader(), &nginx_ends).map_or(Scope::Nothing, Scope::Lines)
                 } else {
                     Scope::Lines(line..=line)
                 };
@@ -500,8 +503,19 @@ pub fn apply(
     diagnostics: &mut Vec<Diagnostic>,
     enabled: &dyn Fn(&'static RuleMeta, FileId) -> bool,
 ) -> usize {
+    // A file read twice (by the backend model and by the dependency check)
+    // has two ids: its suppressions are read once, under the first.
+    let mut first: HashMap<&std::path::Path, FileId> = HashMap::new();
+    let mut alias: HashMap<FileId, FileId> = HashMap::new();
+    for (id, f) in db.iter() {
+        let e = *first.entry(f.path.as_path()).or_insert(id);
+        if e != id {
+            alias.insert(id, e);
+        }
+    }
     let mut files: Vec<(FileId, FileSuppressions)> = db
         .iter()
+        .filter(|(id, _)| !alias.contains_key(id))
         .map(|(id, _)| (id, collect(db, id, model)))
         .filter(|(_, s)| !s.suppressions.is_empty() || !s.invalid.is_empty())
         .collect();
@@ -510,7 +524,7 @@ pub fn apply(
     }
     let before = diagnostics.len();
     // 1. The rules' findings.
-    diagnostics.retain(|d| !suppress(db, &mut files, d, false));
+    diagnostics.retain(|d| !suppress(db, &alias, &mut files, d, false));
     let mut suppressed = before - diagnostics.len();
     // 2. The suppressions' own diagnostics.
     let mut own = Vec::new();
@@ -552,7 +566,7 @@ pub fn apply(
     }
     // 3. Suppressions of those (`file-ignore[LNT004]`), then what stays unused.
     let n = own.len();
-    own.retain(|d| !suppress(db, &mut files, d, true));
+    own.retain(|d| !suppress(db, &alias, &mut files, d, true));
     suppressed += n - own.len();
     for (file, fs) in &files {
         if !enabled(&unused_suppression::META, *file) {
@@ -576,16 +590,25 @@ pub fn apply(
 }
 
 /// Whether a suppression covers `d`; marks the codes that did.
-fn suppress(db: &SourceDb, files: &mut [(FileId, FileSuppressions)], d: &Diagnostic, tool: bool) -> bool {
+fn suppress(
+    db: &SourceDb,
+    alias: &HashMap<FileId, FileId>,
+    files: &mut [(FileId, FileSuppressions)],
+    d: &Diagnostic,
+    tool: bool,
+) -> bool {
     if about_suppressions(d.code) != tool {
         return false;
     }
-    let Some((_, fs)) = files.iter_mut().find(|(f, _)| *f == d.primary.span.file) else {
+    let at = d.primary.span.file;
+    let file = alias.get(&at).copied().unwrap_or(at);
+    let Some((_, fs)) = files.iter_mut().find(|(f, _)| *f == file) else {
         return false;
     };
+    let line = db.get(at).line_index(d.primary.span.start as usize);
     let mut hit = false;
     for s in &mut fs.suppressions {
-        if !s.covers(d, db) {
+        if !s.covers(line) {
             continue;
         }
         for c in &mut s.codes {

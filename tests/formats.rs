@@ -503,6 +503,7 @@ fn escaping_round_trips() {
         }],
         notes: vec!["a\nnote".to_owned()],
         help: Some("do %s".to_owned()),
+        fixes: Vec::new(),
     };
     let out = report::github::render(&db, std::slice::from_ref(&d));
     assert_eq!(out.lines().count(), 1, "{out}");

@@ -225,6 +225,8 @@ pub struct DepsModel {
     pub handlers: Vec<crate::model::handlers::Handler>,
     pub needs: Vec<LauncherNeed>,
     /// The virtualenv whose metadata was read, when the checked folder has one.
+    /// Installed versions in that virtualenv (canonical name → version).
+    pub venv_versions: std::collections::HashMap<String, String>,
     pub venv: Option<PathBuf>,
     /// Whether imports were judged at all (some requirement file exists).
     pub judged: bool,
@@ -704,6 +706,7 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
     // A virtualenv in the checked folder: its metadata wins over the tables.
     let venv = base.iter().find_map(|b| crate::model::venv::find(b));
     m.venv = venv.as_ref().map(|v| v.root.clone());
+    m.venv_versions = venv.as_ref().map(|v| v.versions.clone()).unwrap_or_default();
     let mut provided = provided_modules(&m.declared, venv.as_ref());
     // `[module-names]` of the configuration: a declared distribution provides
     // the module named, whatever the tables and the virtualenv say.

@@ -28,6 +28,9 @@ pub struct Venv {
     /// Canonical distribution name → canonical names it requires (without
     /// the requirements that only an extra brings).
     pub requires: HashMap<String, Vec<String>>,
+    /// Canonical distribution name → installed version (`METADATA`'s
+    /// `Version:`), for pinning a requirement `--fix` adds.
+    pub versions: HashMap<String, String>,
 }
 
 impl Venv {
@@ -114,6 +117,7 @@ fn read_dist_info(info: &Path, venv: &mut Venv) {
         return;
     };
     let mut name = None;
+    let mut version = None;
     let mut requires = Vec::new();
     // Headers end at the first blank line (the description follows).
     for line in metadata.lines() {
@@ -122,6 +126,8 @@ fn read_dist_info(info: &Path, venv: &mut Venv) {
         }
         if let Some(v) = line.strip_prefix("Name:") {
             name = Some(crate::model::pydata::canonical_name(v.trim()));
+        } else if let Some(v) = line.strip_prefix("Version:") {
+            version = Some(v.trim().to_owned());
         } else if let Some(v) = line.strip_prefix("Requires-Dist:") {
             let (req, marker) = v.split_once(';').unwrap_or((v, ""));
             if marker.contains("extra") {
@@ -138,6 +144,9 @@ fn read_dist_info(info: &Path, venv: &mut Venv) {
         }
     }
     let Some(name) = name else { return };
+    if let Some(v) = version.filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '!'))) {
+        venv.versions.insert(name.clone(), v);
+    }
     let mut modules: Vec<String> = Vec::new();
     if let Some(top) = read_small(&info.join("top_level.txt")) {
         modules.extend(

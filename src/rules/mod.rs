@@ -293,6 +293,7 @@ impl<'a> Checker<'a> {
             labels: Vec::new(),
             notes: Vec::new(),
             help: None,
+            fixes: Vec::new(),
         }
     }
 

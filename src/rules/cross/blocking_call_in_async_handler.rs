@@ -186,7 +186,7 @@ fn report(cx: &mut Checker, h: &Handler, c: &CallSite, all: &[Server]) {
                 "while the call blocks, the worker's event loop sends no heartbeat; after its {timeout} ({how}) the gunicorn arbiter logs \
                  `WORKER TIMEOUT`, kills the worker with SIGABRT, and every request in flight on it gets 502 from nginx; \
                  requests not yet accepted wait for the replacement worker (observed: gunicorn 27.0.1 + `{w}`, \
-                 `--timeout 5`, `time.sleep(10)` in an `async def` route: 502 after 5.4 s for it and for a request \
+                 `--timeout 5`, `time.sleep(10)` in an `async def` route: 502 after about 5 s for it and for a request \
                  awaiting on the same worker; testdata/observed/backends.md, case 28)"
             ));
             format!(

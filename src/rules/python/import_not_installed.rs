@@ -54,6 +54,9 @@ pub fn check(cx: &mut Checker) {
                 installed_text(cx.db, m)
             ));
         d.severity = severity;
+        if let Some(fix) = add_requirement(cx, m, would) {
+            d = d.with_fix(fix);
+        }
         if let Some(f) = first_installed {
             d = d.with_label(
                 crate::source::Span::new(f, 0, 0),
@@ -66,4 +69,47 @@ pub fn check(cx: &mut Checker) {
         }
         cx.report(d);
     }
+}
+
+/// `--fix`: append the one distribution that would provide the module to the
+/// first requirements file the deployment installs, pinned to the version in
+/// the repository's virtualenv when there is one. Only for a plain
+/// requirements file (`.txt`/`.in`) and a single candidate: a choice between
+/// distributions, or a pyproject.toml, is left to the user.
+fn add_requirement(
+    cx: &Checker,
+    m: &crate::model::deps::DepsModel,
+    would: &[String],
+) -> Option<crate::diagnostic::Fix> {
+    let [dist] = would else { return None };
+    let file = *m.installed.first()?;
+    let f = cx.db.get(file);
+    let plain = f
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("in"));
+    if !plain {
+        return None;
+    }
+    let line = match m.venv_versions.get(&crate::model::pydata::canonical_name(dist)) {
+        Some(v) => format!("{dist}=={v}"),
+        None => dist.clone(),
+    };
+    if f.lossy {
+        return None;
+    }
+    let end = f.text.len();
+    let sep = if f.text.is_empty() || f.text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    Some(crate::diagnostic::Fix {
+        title: format!("add `{line}` to {}", f.display),
+        side: None,
+        edits: vec![crate::diagnostic::Edit {
+            span: crate::source::Span::new(file, end, end),
+            text: format!("{sep}{line}\n"),
+        }],
+    })
 }
