@@ -3,17 +3,10 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use common::lint502;
 
-fn lint502(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lint502"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run lint502")
-}
+use std::path::Path;
+use std::process::Command;
 
 fn write(dir: &Path, path: &str, text: &str) {
     let p = dir.join(path);

@@ -3,30 +3,9 @@
 
 mod common;
 
+use common::{copy_dir, lint502};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn lint502(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lint502"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run lint502")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let p = e.path();
-        let dest = to.join(e.file_name());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).expect("copy");
-        }
-    }
-}
 
 fn scenario(name: &str, tag: &str) -> std::path::PathBuf {
     let dir = common::temp_dir(tag);

@@ -4,8 +4,9 @@
 
 mod common;
 
+use common::lint502;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use lint502::check::{Options, check};
 use lint502::diagnostic::{Diagnostic, Label, Severity};
@@ -16,15 +17,6 @@ use serde_json::Value;
 
 /// A way to break an output, and its name.
 type Mutation = (&'static str, fn(&mut Value));
-
-fn lint502(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lint502"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run lint502")
-}
 
 fn validator(file: &str) -> jsonschema::Validator {
     let path = common::root().join("schema").join(file);
