@@ -264,7 +264,10 @@ fn check(args: CheckArgs) -> ExitCode {
             );
         }
         if done.overlapping > 0 {
-            eprintln!("lint502: {} overlapping fix(es) left for the next --fix run", done.overlapping);
+            eprintln!(
+                "lint502: {} overlapping fix(es) left for the next --fix run",
+                done.overlapping
+            );
         }
         if !done.files_changed.is_empty() {
             // Report what is left after the edits.

@@ -144,7 +144,11 @@ fn read_dist_info(info: &Path, venv: &mut Venv) {
         }
     }
     let Some(name) = name else { return };
-    if let Some(v) = version.filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '!'))) {
+    if let Some(v) = version.filter(|v| {
+        !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '!'))
+    }) {
         venv.versions.insert(name.clone(), v);
     }
     let mut modules: Vec<String> = Vec::new();

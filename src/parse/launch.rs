@@ -1468,7 +1468,14 @@ fn supervisor_environment(file: FileId, v: &Spanned<String>, program: &str) -> R
 }
 
 /// Options of `[program:x]` recorded in `extra`.
-const PROGRAM_EXTRA: &[&str] = &["user", "umask", "numprocs", "process_name", "socket_owner", "socket_mode"];
+const PROGRAM_EXTRA: &[&str] = &[
+    "user",
+    "umask",
+    "numprocs",
+    "process_name",
+    "socket_owner",
+    "socket_mode",
+];
 
 /// Read a supervisord configuration: one launch per `[program:x]` and
 /// `[fcgi-program:x]` section (`command=`, `directory=`, `environment=`,
