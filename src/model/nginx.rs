@@ -286,6 +286,8 @@ pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> 
         model: NginxModel::default(),
         seen_problems: HashSet::new(),
         covered: HashSet::new(),
+        globs: HashMap::new(),
+        closed: HashMap::new(),
     };
     let mut ids = Vec::new();
     for path in discovered {
@@ -343,6 +345,10 @@ struct Builder {
     model: NginxModel,
     seen_problems: HashSet<(Span, String)>,
     covered: HashSet<FileId>,
+    /// Glob pattern → what it resolves to, listed and loaded once however many files include it.
+    globs: HashMap<String, Resolved>,
+    /// Prefix → files whose includes `load_closure` has followed under it.
+    closed: HashMap<PathBuf, HashSet<FileId>>,
 }
 
 /// The walk's output for one level, used to count problems in dry runs.
@@ -363,6 +369,8 @@ struct Walk<'a> {
     stack: Vec<(FileId, Span)>,
     /// Statements expanded so far (see [`MAX_EXPANDED_STATEMENTS`]).
     expanded: usize,
+    /// Include statements that already have a problem (one each).
+    reported: HashSet<Span>,
 }
 
 /// What a block belongs to, for model facts.
@@ -462,6 +470,10 @@ impl Builder {
             }
         }
         let mut votes: HashMap<(PathBuf, PathBuf), usize> = HashMap::new();
+        // Each candidate path is looked up once: thousands of files that include the same glob would otherwise
+        // list and sort its folder once each (tests/hostile.rs, include bomb).
+        let mut seen: HashMap<PathBuf, bool> = HashMap::new();
+        let mut path_matches = |p: PathBuf| *seen.entry(p).or_insert_with_key(|p| path_matches(p));
         for id in ids {
             let mut values = Vec::new();
             collect_includes(self.top(*id), &mut values);
@@ -472,7 +484,7 @@ impl Builder {
                     // prefix: they vote for the folder playing /etc/nginx.
                     if !self.is_main(*id) {
                         for c in &candidates {
-                            if path_matches(&c.join(p)) {
+                            if path_matches(c.join(p)) {
                                 *votes.entry((PathBuf::from("/etc/nginx"), c.clone())).or_default() += 1;
                             }
                         }
@@ -492,7 +504,7 @@ impl Builder {
                     if comps.len() - k == 1 && rest.to_string_lossy().contains(['*', '?', '[']) {
                         break;
                     }
-                    let hits: Vec<&PathBuf> = candidates.iter().filter(|c| path_matches(&c.join(&rest))).collect();
+                    let hits: Vec<&PathBuf> = candidates.iter().filter(|c| path_matches(c.join(&rest))).collect();
                     if hits.is_empty() {
                         continue;
                     }
@@ -565,20 +577,31 @@ impl Builder {
         let is_glob = value.contains(['*', '?', '[']);
         if is_glob {
             let pattern = path.to_string_lossy().into_owned();
+            if let Some(r) = self.globs.get(&pattern) {
+                return r.clone();
+            }
             let mut matches: Vec<PathBuf> = match glob::glob(&pattern) {
                 Ok(paths) => paths.filter_map(Result::ok).filter(|p| p.is_file()).collect(),
                 Err(_) => Vec::new(),
             };
             // nginx sorts glob matches (glob(3) without GLOB_NOSORT).
             matches.sort();
-            let mut ids = Vec::new();
+            let mut r = Resolved::Files(Vec::new());
             for m in matches {
                 match self.load(db, &m) {
-                    Ok(id) => ids.push(id),
-                    Err(e) => return Resolved::Unreadable(m, e),
+                    Ok(id) => {
+                        if let Resolved::Files(ids) = &mut r {
+                            ids.push(id);
+                        }
+                    }
+                    Err(e) => {
+                        r = Resolved::Unreadable(m, e);
+                        break;
+                    }
                 }
             }
-            return Resolved::Files(ids);
+            self.globs.insert(pattern, r.clone());
+            return r;
         }
         if !path.exists() {
             let rel = Path::new(value);
@@ -597,10 +620,11 @@ impl Builder {
 
     /// Read every file reachable through includes from `root`.
     fn load_closure(&mut self, db: &mut SourceDb, root: FileId, prefix: &Path) {
+        // A file closed before under this prefix has its whole closure loaded already.
+        let mut closed = self.closed.remove(prefix).unwrap_or_default();
         let mut todo = vec![root];
-        let mut done = HashSet::new();
         while let Some(id) = todo.pop() {
-            if !done.insert(id) {
+            if !closed.insert(id) {
                 continue;
             }
             let mut incs = Vec::new();
@@ -609,17 +633,18 @@ impl Builder {
                 let key = (span, prefix.to_path_buf());
                 if self.resolved.contains_key(&key) {
                     if let Some(Resolved::Files(ids)) = self.resolved.get(&key) {
-                        todo.extend(ids.iter().copied());
+                        todo.extend(ids.iter().copied().filter(|i| !closed.contains(i)));
                     }
                     continue;
                 }
                 let r = self.resolve(db, &value, prefix);
                 if let Resolved::Files(ids) = &r {
-                    todo.extend(ids.iter().copied());
+                    todo.extend(ids.iter().copied().filter(|i| !closed.contains(i)));
                 }
                 self.resolved.insert(key, r);
             }
         }
+        self.closed.insert(prefix.to_path_buf(), closed);
     }
 
     /// Check a file that no other includes, as `role`, from context `cx`.
@@ -767,6 +792,7 @@ impl<'a> Walk<'a> {
             defined_vars: Vec::new(),
             stack: vec![(id, Span::default())],
             expanded: 0,
+            reported: HashSet::new(),
         };
         let items: Vec<(FileId, &Directive)> = w.top(id).iter().map(|d| (id, d)).collect();
         w.level(items, cx, &Settings::new(), 0, Owner::None);
@@ -795,22 +821,38 @@ impl<'a> Walk<'a> {
                 match self.resolved.get(&key) {
                     Some(Resolved::Files(ids)) => {
                         for &inc in ids {
+                            // Every inclusion considered counts, refused ones too, and each include statement
+                            // reports one problem: a glob that thousands of files include again stays bounded
+                            // (tests/hostile.rs, include bomb).
+                            self.expanded += 1;
+                            if self.expanded > MAX_EXPANDED_STATEMENTS {
+                                if self.reported.insert(arg.span) {
+                                    self.include_problems.push(IncludeProblem::TooLarge { span: arg.span });
+                                }
+                                break;
+                            }
                             if let Some(pos) = self.stack.iter().position(|(f, _)| *f == inc) {
-                                let chain = self.stack[pos + 1..].iter().map(|(_, s)| *s).collect();
-                                self.include_problems.push(IncludeProblem::Cycle {
-                                    span: arg.span,
-                                    value: arg.value.clone(),
-                                    chain,
-                                });
+                                if self.reported.insert(arg.span) {
+                                    let chain = self.stack[pos + 1..].iter().map(|(_, s)| *s).collect();
+                                    self.include_problems.push(IncludeProblem::Cycle {
+                                        span: arg.span,
+                                        value: arg.value.clone(),
+                                        chain,
+                                    });
+                                }
                                 continue;
                             }
                             if self.stack.len() > MAX_INCLUDE_DEPTH {
-                                self.include_problems.push(IncludeProblem::TooDeep { span: arg.span });
+                                if self.reported.insert(arg.span) {
+                                    self.include_problems.push(IncludeProblem::TooDeep { span: arg.span });
+                                }
                                 continue;
                             }
                             let cost = count_statements(self.top(inc));
                             if self.expanded + cost > MAX_EXPANDED_STATEMENTS {
-                                self.include_problems.push(IncludeProblem::TooLarge { span: arg.span });
+                                if self.reported.insert(arg.span) {
+                                    self.include_problems.push(IncludeProblem::TooLarge { span: arg.span });
+                                }
                                 continue;
                             }
                             self.expanded += cost;
@@ -1185,6 +1227,8 @@ pub fn check_in_context(db: &mut SourceDb, path: &Path, cx: Option<Context>) -> 
         model: NginxModel::default(),
         seen_problems: HashSet::new(),
         covered: HashSet::new(),
+        globs: HashMap::new(),
+        closed: HashMap::new(),
     };
     let id = b.load(db, path)?;
     let prefix = path.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -40,6 +40,7 @@ pub fn escape_property(s: &str) -> String {
 
 /// The annotation's text, before escaping.
 pub fn message(db: &SourceDb, d: &Diagnostic) -> String {
+    let d = &super::escaped(d);
     let mut s = d.message.clone();
     if !d.primary.message.is_empty() {
         s.push('\n');
@@ -48,7 +49,13 @@ pub fn message(db: &SourceDb, d: &Diagnostic) -> String {
     for l in &d.labels {
         let f = db.get(l.span.file);
         let (line, col) = f.line_col(l.span.start as usize);
-        s.push_str(&format!("\n{}:{}:{}: {}", f.display, line, col, l.message));
+        s.push_str(&format!(
+            "\n{}:{}:{}: {}",
+            super::esc_line(&f.display),
+            line,
+            col,
+            l.message
+        ));
     }
     for n in &d.notes {
         s.push_str("\nnote: ");
@@ -66,7 +73,7 @@ pub fn line(db: &SourceDb, d: &Diagnostic) -> String {
     let f = db.get(d.primary.span.file);
     let (line, col) = f.line_col(d.primary.span.start as usize);
     let (end_line, end_col) = f.line_col(d.primary.span.end.max(d.primary.span.start) as usize);
-    let mut props = format!("file={},line={line}", escape_property(&f.display));
+    let mut props = format!("file={},line={line}", escape_property(&super::esc_line(&f.display)));
     if end_line == line {
         props.push_str(&format!(",col={col},endLine={end_line},endColumn={end_col}"));
     } else {

@@ -67,9 +67,9 @@ pub fn range(db: &SourceDb, span: Span) -> Range {
 
 fn label(db: &SourceDb, l: &Label) -> JsonLabel {
     JsonLabel {
-        path: db.get(l.span.file).display.clone(),
+        path: super::esc_line(&db.get(l.span.file).display),
         range: range(db, l.span),
-        message: l.message.clone(),
+        message: super::esc_line(&l.message),
     }
 }
 
@@ -82,12 +82,12 @@ pub fn envelope(db: &SourceDb, diags: &[Diagnostic], summary: Summary) -> Envelo
                 code: d.code,
                 name: d.name,
                 severity: d.severity,
-                message: d.message.clone(),
-                path: db.get(d.primary.span.file).display.clone(),
+                message: super::esc_line(&d.message),
+                path: super::esc_line(&db.get(d.primary.span.file).display),
                 range: range(db, d.primary.span),
                 labels: d.labels.iter().map(|l| label(db, l)).collect(),
-                notes: d.notes.clone(),
-                help: d.help.clone(),
+                notes: d.notes.iter().map(|n| super::esc_multi(n)).collect(),
+                help: d.help.as_deref().map(super::esc_multi),
             })
             .collect(),
         summary,

@@ -68,11 +68,77 @@ pub fn short(db: &SourceDb, d: &Diagnostic) -> String {
     let (line, col) = f.line_col(d.primary.span.start as usize);
     format!(
         "{}:{}:{}: {}[{}] {}",
-        f.display,
+        esc_line(&f.display),
         line,
         col,
         d.severity.as_str(),
         d.code,
-        d.message
+        esc_line(&d.message)
     )
+}
+
+/// Escape control characters in text a diagnostic quotes from the user's files, so that no format sends them raw to
+/// a terminal, a log or a viewer: an ESC in a directive name must not recolour or rewrite the screen, a bare CR must
+/// not hide the start of a line. Every C0 control (U+0000–U+001F), DEL and every C1 control (U+0080–U+009F) becomes
+/// Rust's escape `\u{1b}`; a tab stays, and `\n` stays only when `keep_newline` (multi-line notes and help).
+/// Every format applies it to the message, label texts, notes, help and the file's display path; JSON and SARIF
+/// therefore carry the escape as text (`"\\u{1b}"`), not the raw character.
+pub fn escape_controls(s: &str, keep_newline: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\t' && !(keep_newline && c == '\n');
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `escape_controls` for a one-line text (message, label, path).
+pub fn esc_line(s: &str) -> String {
+    escape_controls(s, false).into_owned()
+}
+
+/// `escape_controls` for a text that may span lines (note, help).
+pub fn esc_multi(s: &str) -> String {
+    escape_controls(s, true).into_owned()
+}
+
+/// A copy of `d` with every user-visible text escaped (see [`escape_controls`]).
+pub fn escaped(d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    d.message = esc_line(&d.message);
+    d.primary.message = esc_line(&d.primary.message);
+    for l in &mut d.labels {
+        l.message = esc_line(&l.message);
+    }
+    for n in &mut d.notes {
+        *n = esc_multi(n);
+    }
+    d.help = d.help.as_deref().map(esc_multi);
+    d
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_escaped_newlines_only_in_multi_line_text() {
+        assert_eq!(
+            esc_line("a\u{1b}[31mb\rc\u{7}\u{9b}\td"),
+            "a\\u{1b}[31mb\\u{d}c\\u{7}\\u{9b}\td"
+        );
+        assert_eq!(esc_line("x\ny"), "x\\u{a}y");
+        assert_eq!(esc_multi("x\ny\u{0}"), "x\ny\\u{0}");
+        assert!(matches!(
+            escape_controls("plain \"text\" …", false),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }

@@ -282,13 +282,14 @@ fn location(db: &SourceDb, l: &Label, id: Option<usize>) -> Location {
         id,
         physical_location: physical(db, l.span),
         message: (!l.message.is_empty()).then(|| Message {
-            text: l.message.clone(),
+            text: super::esc_line(&l.message),
         }),
     }
 }
 
 /// The message, then one line per note and the help.
 fn message_text(d: &Diagnostic) -> String {
+    let d = &super::escaped(d);
     let mut s = d.message.clone();
     for n in &d.notes {
         s.push_str("\nnote: ");

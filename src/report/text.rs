@@ -12,8 +12,45 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColo
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, SourceDb};
 
-/// codespan's view of the source database.
-struct DbFiles<'a>(&'a SourceDb);
+/// codespan's view of the source database, with control characters made harmless for a terminal: names escaped
+/// like messages (`super::escape_controls`), source excerpts with each control byte (C0 but tab, newline and the CR
+/// of a CRLF; DEL; the two bytes of a C1 control) replaced by `?` so byte offsets and columns stay where they were.
+struct DbFiles<'a> {
+    db: &'a SourceDb,
+    names: Vec<std::borrow::Cow<'a, str>>,
+    sources: Vec<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> DbFiles<'a> {
+    fn new(db: &'a SourceDb) -> DbFiles<'a> {
+        let names = db
+            .iter()
+            .map(|(_, f)| super::escape_controls(&f.display, false))
+            .collect();
+        let sources = db.iter().map(|(_, f)| safe_excerpt_text(&f.text)).collect();
+        DbFiles { db, names, sources }
+    }
+}
+
+/// `text` with control characters replaced by `?`, byte for byte (see [`DbFiles`]).
+fn safe_excerpt_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let bad = |i: usize, c: char| {
+        c.is_control() && c != '\t' && c != '\n' && !(c == '\r' && bytes.get(i + 1) == Some(&b'\n'))
+    };
+    if !text.char_indices().any(|(i, c)| bad(i, c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if bad(i, c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 impl<'a> Files<'a> for DbFiles<'a> {
     type FileId = FileId;
@@ -21,16 +58,16 @@ impl<'a> Files<'a> for DbFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        Ok(&self.0.get(id).display)
+        Ok(self.names.get(id.0 as usize).map(|c| c.as_ref()).unwrap_or(""))
     }
     fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        Ok(&self.0.get(id).text)
+        Ok(self.sources.get(id.0 as usize).map(|c| c.as_ref()).unwrap_or(""))
     }
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
-        Ok(self.0.get(id).line_index(byte_index))
+        Ok(self.db.get(id).line_index(byte_index))
     }
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
-        let f = self.0.get(id);
+        let f = self.db.get(id);
         let starts = f.line_starts();
         let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
             given: line_index,
@@ -42,6 +79,7 @@ impl<'a> Files<'a> for DbFiles<'a> {
 }
 
 fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileId> {
+    let d = &super::escaped(d);
     let severity = match d.severity {
         Severity::Error => CsSeverity::Error,
         Severity::Warning => CsSeverity::Warning,
@@ -66,7 +104,7 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileId> {
 
 /// Render to a string without colour (tests and snapshots).
 pub fn render_plain(db: &SourceDb, diags: &[Diagnostic]) -> String {
-    let files = DbFiles(db);
+    let files = DbFiles::new(db);
     let config = term::Config::default();
     let mut out = String::new();
     for d in diags {
@@ -80,7 +118,7 @@ pub fn render_stdout(db: &SourceDb, diags: &[Diagnostic], color: bool) -> std::i
     let choice = if color { ColorChoice::Auto } else { ColorChoice::Never };
     let stream = StandardStream::stdout(choice);
     let mut lock = stream.lock();
-    let files = DbFiles(db);
+    let files = DbFiles::new(db);
     let config = term::Config::default();
     for d in diags {
         term::emit_to_write_style(&mut lock, &config, &files, &to_codespan(d)).map_err(std::io::Error::other)?;
@@ -88,4 +126,17 @@ pub fn render_stdout(db: &SourceDb, diags: &[Diagnostic], color: bool) -> std::i
     lock.flush()?;
     let _ = lock.reset();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_keep_their_length_and_lose_their_controls() {
+        let t = "a\u{1b}[31mb\r\nc\rd\u{9b}\te\n";
+        let s = safe_excerpt_text(t);
+        assert_eq!(s, "a?[31mb\r\nc?d??\te\n");
+        assert_eq!(s.len(), t.len());
+    }
 }

