@@ -271,11 +271,15 @@ fn of_module(
                 let receiver = written.rsplit_once('.').map(|(r, _)| r.to_owned());
                 (fw, ctor.to_owned(), receiver)
             };
-        let positional: Vec<_> = c.args.iter().filter(|a| a.keyword.is_none() && a.star == 0).collect();
+        let positional: Vec<_> = c
+            .args
+            .iter()
+            .filter(|a| a.keyword_span.is_none() && a.star == 0)
+            .collect();
         let arg = c
             .args
             .iter()
-            .find(|a| a.keyword.as_deref() == Some(keyword))
+            .find(|a| a.is_keyword(text, keyword))
             .or_else(|| positional.get(pos).copied());
         let Some(endpoint) = arg.and_then(|a| a.name(text)) else {
             continue;

@@ -17,6 +17,14 @@
 //!    and CPU-count arithmetic (`Value::Symbolic`). Bodies of `def` and `class`
 //!    are skipped; assignments inside top-level `if`/`try`/`for`/`while`/
 //!    `match` blocks are kept and marked `conditional`.
+//! 4. **Functions and calls.** Each `def`/`async def` outside other
+//!    functions ([`Function`]: name, decorators, parameters, spans) with the
+//!    calls in its body at any expression position ([`CallSite`]), and the
+//!    calls made outside function bodies ([`Module::module_calls`]). One pass
+//!    over each line's tokens: a `(` right after a name is a call; its
+//!    callee is the dotted name before it, resolved through the imports
+//!    and top-level names once the module is read. Calls inside f-string
+//!    replacement fields are not read.
 //!
 //! Environment values: anything computed from `os.environ`/`os.getenv` is a
 //! `Value::Env` whose default is what the expression gives when the
@@ -310,8 +318,9 @@ pub struct CallSite {
 /// One argument of a [`CallSite`] or [`Decorator`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteArg {
-    /// `headers` of `headers={…}`; None for a positional argument.
-    pub keyword: Option<String>,
+    /// `headers` of `headers={…}` (its span; [`SiteArg::keyword`] gives
+    /// it); None for a positional argument.
+    pub keyword_span: Option<Span>,
     /// `*x` (1) or `**x` (2).
     pub star: u8,
     /// The value's text (after `name=` or the stars).
@@ -329,6 +338,17 @@ impl CallSite {
 }
 
 impl SiteArg {
+    /// The keyword (`headers` of `headers={…}`), from the module's text;
+    /// None for a positional argument.
+    pub fn keyword<'t>(&self, source: &'t str) -> Option<&'t str> {
+        self.keyword_span.and_then(|k| source.get(k.range()))
+    }
+
+    /// Whether the argument is `keyword=…`.
+    pub fn is_keyword(&self, source: &str, keyword: &str) -> bool {
+        self.keyword(source) == Some(keyword)
+    }
+
     /// The name the value is (`homepage`, `views.home`), from the module's
     /// text; None when the value is not a (dotted) name.
     pub fn name<'t>(&self, source: &'t str) -> Option<&'t str> {
@@ -1436,7 +1456,7 @@ struct Walker<'a> {
     module_calls: Vec<CallSite>,
     /// Callees whose first name is looked up in the top-level scope once
     /// the whole module is read: where, and the length of that name.
-    fixups: Vec<(Site, u32)>,
+    fixups: Vec<(Site, Fix)>,
     /// Decorators that are calls: (function, decorator, the call in
     /// `module_calls`).
     dec_links: Vec<(usize, usize, usize)>,
@@ -2592,9 +2612,19 @@ enum LocalBind {
     Shadow,
     /// A dotted path, final (`import requests` in the function).
     Path(String),
-    /// A dotted path whose first name (of this length) is a top-level name,
-    /// looked up when the module is read (`c = httpx.Client()`).
-    Global(String, u32),
+    /// A dotted path whose first name is a top-level name, checked when
+    /// the module is read (`c = httpx.Client()`).
+    Global(String, Fix),
+}
+
+/// A callee whose first name is a top-level name: that name's place in the
+/// text, and how long the prefix that stands for it in the callee is (the
+/// name itself, or what it was bound to when the call was read). Once the
+/// module is read, the prefix is checked against the final binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fix {
+    head: (u32, u32),
+    prefix: u32,
 }
 
 /// The function whose body is being read.
@@ -2604,17 +2634,18 @@ struct FnState {
     depth: usize,
     /// The level from which lines are inside a nested `def`.
     nested_from: Option<usize>,
-    /// Its parameters and local names, in binding order (a few: a list
-    /// searched from the end is faster than a map).
-    locals: Vec<(String, LocalBind)>,
+    /// Its parameters and local names (their text, by byte range), in
+    /// binding order: a few, so a list searched from the end is faster than
+    /// a map.
+    locals: Vec<((usize, usize), LocalBind)>,
 }
 
 struct PendingDecorator {
     dec: Decorator,
     /// The call in `module_calls` (`@x(…)`).
     link: Option<usize>,
-    /// `@x.y`: the length of the top-level name to look up.
-    fix: Option<u32>,
+    /// `@x.y`: the top-level name to look up.
+    fix: Option<Fix>,
 }
 
 /// A call whose `(` has been read.
@@ -2623,7 +2654,7 @@ struct CallInfo {
     /// Its record in the sink (whose callee is the dotted path before
     /// top-level lookup until the module is read).
     index: usize,
-    fix: Option<u32>,
+    fix: Option<Fix>,
     /// Its first token.
     first: usize,
 }
@@ -2665,32 +2696,29 @@ fn push_dotted(out: &mut String, text: &str, toks: &[Tok]) {
 
 impl FnState {
     /// What a local name stands for (the latest binding).
-    fn local(&self, name: &str) -> Option<&LocalBind> {
-        self.locals.iter().rev().find(|(n, _)| n == name).map(|(_, b)| b)
+    fn local(&self, text: &str, name: &str) -> Option<&LocalBind> {
+        self.locals
+            .iter()
+            .rev()
+            .find(|((a, b), _)| text.get(*a..*b) == Some(name))
+            .map(|(_, b)| b)
     }
 }
 
-/// A callee looked up in the top-level scope of the loaded module.
-fn resolve_global(scope: &HashMap<String, Bound>, raw: String, head_len: usize) -> Option<String> {
-    let (head, rest) = (raw.get(..head_len)?, raw.get(head_len..)?);
-    let path = match scope.get(head) {
-        // A builtin, or a name nothing binds at top level.
-        None => return Some(raw),
-        Some(Bound::Path(p)) => p,
+/// What a top-level name stands for in a callee, once the module is read:
+/// Ok(prefix) (`requests` for `import requests`, `fastapi.FastAPI()` for
+/// `app = FastAPI()`, the name itself when nothing binds it: a builtin);
+/// Err when it cannot be named (a function or class of the module, a value).
+fn global_prefix<'s>(scope: &'s HashMap<String, Bound>, head: &'s str) -> Result<&'s str, ()> {
+    match scope.get(head) {
+        None => Ok(head),
+        Some(Bound::Path(p)) => Ok(p),
         Some(Bound::Value(e)) => match &e.ev {
-            Ev::Instance { path, .. } | Ev::Path(path) => path,
-            _ => return None,
+            Ev::Instance { path, .. } | Ev::Path(path) => Ok(path),
+            _ => Err(()),
         },
-        Some(Bound::Function | Bound::Class | Bound::Conditional(_)) => return None,
-    };
-    if path == head {
-        // `import requests`: `requests.get` stays as written.
-        return Some(raw);
+        Some(Bound::Function | Bound::Class | Bound::Conditional(_)) => Err(()),
     }
-    let mut out = String::with_capacity(path.len() + rest.len());
-    out.push_str(path);
-    out.push_str(rest);
-    Some(out)
 }
 
 impl<'a> Walker<'a> {
@@ -2814,7 +2842,10 @@ impl<'a> Walker<'a> {
                     }
                 }) && expr.len() % 2 == 1;
                 let text = self.text[a.start..b.end].to_owned();
-                let fix = dotted.then(|| u32::try_from(a.end - a.start).unwrap_or(0));
+                let fix = dotted.then(|| Fix {
+                    head: (u32::try_from(a.start).unwrap_or(0), u32::try_from(a.end).unwrap_or(0)),
+                    prefix: u32::try_from(a.end - a.start).unwrap_or(0),
+                });
                 PendingDecorator {
                     dec: Decorator {
                         callee: dotted.then(|| text.clone()),
@@ -2839,6 +2870,7 @@ impl<'a> Walker<'a> {
             return;
         };
         let mut params = Vec::new();
+        let mut param_spans = Vec::new();
         if let Some(open) = toks.get(at + 2).filter(|t| is_op(self.text, t, "(")) {
             let mut d = 0i32;
             let mut prev = open;
@@ -2850,6 +2882,7 @@ impl<'a> Walker<'a> {
                     && matches!(prev.kind, TokKind::Op)
                 {
                     params.push(self.t(t).to_owned());
+                    param_spans.push((t.start, t.end));
                 }
                 prev = t;
                 if d == 0 {
@@ -2877,7 +2910,7 @@ impl<'a> Walker<'a> {
             }
             decs.push(p.dec);
         }
-        let locals = params.iter().map(|p| (p.clone(), LocalBind::Shadow)).collect();
+        let locals = param_spans.into_iter().map(|p| (p, LocalBind::Shadow)).collect();
         self.functions.push(Function {
             name: Spanned::new(self.t(name).to_owned(), self.span(name.start, name.end)),
             is_async: at == 1,
@@ -2970,56 +3003,60 @@ impl<'a> Walker<'a> {
 
     /// Simple statements of a function body.
     fn body_statements(&mut self, toks: &'a [Tok], index: usize, nested: bool) {
-        let sink = Sink::Func(index);
         let bytes = self.text.as_bytes();
         let semicolon = toks
             .iter()
             .any(|t| matches!(t.kind, TokKind::Op) && t.end - t.start == 1 && bytes[t.start] == b';');
-        let stmts = if semicolon {
-            split_top(self.text, toks, ";")
-        } else {
-            vec![toks]
-        };
-        for stmt in stmts {
-            let Some(first) = stmt.first() else { continue };
-            if matches!(first.kind, TokKind::Name) && matches!(self.t(first), "import" | "from") {
-                if !nested {
-                    self.local_import(stmt);
-                }
-                continue;
+        if semicolon {
+            for stmt in split_top(self.text, toks, ";") {
+                self.body_statement(stmt, index, nested);
             }
-            let mut seen_lambda = false;
-            let eqs = top_level(self.text, stmt, |_, t| {
-                seen_lambda |= is_name(self.text, t, "lambda");
-                !seen_lambda && is_op(self.text, t, "=")
-            });
-            let Some(&last_eq) = eqs.last() else {
-                self.scan(stmt, sink, nested);
-                continue;
+        } else {
+            self.body_statement(toks, index, nested);
+        }
+    }
+
+    /// One simple statement of a function body.
+    fn body_statement(&mut self, stmt: &'a [Tok], index: usize, nested: bool) {
+        let sink = Sink::Func(index);
+        let Some(first) = stmt.first() else { return };
+        if matches!(first.kind, TokKind::Name) && matches!(self.t(first), "import" | "from") {
+            if !nested {
+                self.local_import(stmt);
+            }
+            return;
+        }
+        let mut seen_lambda = false;
+        let eqs = top_level(self.text, stmt, |_, t| {
+            seen_lambda |= is_name(self.text, t, "lambda");
+            !seen_lambda && is_op(self.text, t, "=")
+        });
+        let Some(&last_eq) = eqs.last() else {
+            self.scan(stmt, sink, nested);
+            return;
+        };
+        let value = &stmt[last_eq + 1..];
+        let outer = self.scan(value, sink, nested);
+        let bind = self.bind_of(sink, outer, value);
+        let mut from = 0;
+        for &eq in &eqs {
+            let target = &stmt[from..eq];
+            from = eq + 1;
+            let target = match top_level(self.text, target, |_, t| is_op(self.text, t, ":")).first() {
+                Some(&colon) => &target[..colon],
+                None => target,
             };
-            let value = &stmt[last_eq + 1..];
-            let outer = self.scan(value, sink, nested);
-            let bind = self.bind_of(sink, outer, value);
-            let mut from = 0;
-            for &eq in &eqs {
-                let target = &stmt[from..eq];
-                from = eq + 1;
-                let target = match top_level(self.text, target, |_, t| is_op(self.text, t, ":")).first() {
-                    Some(&colon) => &target[..colon],
-                    None => target,
-                };
-                match target {
-                    [n] => self.bind_local(n, bind.clone(), nested),
-                    _ => {
-                        self.scan(target, sink, nested);
-                        // `a, b = …`: names unpacked are not followed.
-                        if !target
-                            .iter()
-                            .any(|t| is_op(self.text, t, ".") || is_op(self.text, t, "["))
-                        {
-                            for n in target.iter().filter(|t| matches!(t.kind, TokKind::Name)) {
-                                self.bind_local(n, LocalBind::Shadow, nested);
-                            }
+            match target {
+                [n] => self.bind_local(n, bind.clone(), nested),
+                _ => {
+                    self.scan(target, sink, nested);
+                    // `a, b = …`: names unpacked are not followed.
+                    if !target
+                        .iter()
+                        .any(|t| is_op(self.text, t, ".") || is_op(self.text, t, "["))
+                    {
+                        for n in target.iter().filter(|t| matches!(t.kind, TokKind::Name)) {
+                            self.bind_local(n, LocalBind::Shadow, nested);
                         }
                     }
                 }
@@ -3052,7 +3089,7 @@ impl<'a> Walker<'a> {
             .find(|(s, _)| *s == Site::Func(f, ci))
             .map(|(_, h)| *h);
         match fix {
-            Some(h) => LocalBind::Global(format!("{raw}()"), h),
+            Some(fix) => LocalBind::Global(format!("{raw}()"), fix),
             None => LocalBind::Path(format!("{raw}()")),
         }
     }
@@ -3061,11 +3098,12 @@ impl<'a> Walker<'a> {
         if nested || !matches!(name.kind, TokKind::Name) || is_keyword(self.t(name)) {
             return;
         }
-        let n = self.t(name);
+        let text = self.text;
+        let n = &text[name.start..name.end];
         if let Some(f) = self.func.as_mut() {
-            match f.locals.iter_mut().rev().find(|(x, _)| x == n) {
+            match f.locals.iter_mut().rev().find(|((a, b), _)| &text[*a..*b] == n) {
                 Some(slot) => slot.1 = bind,
-                None => f.locals.push((n.to_owned(), bind)),
+                None => f.locals.push(((name.start, name.end), bind)),
             }
         }
     }
@@ -3250,9 +3288,9 @@ impl<'a> Walker<'a> {
 
     /// One argument's tokens.
     fn site_arg(&self, a: &[Tok]) -> Option<SiteArg> {
-        let (keyword, rest) = match a {
+        let (keyword_span, rest) = match a {
             [k, eq, rest @ ..] if matches!(k.kind, TokKind::Name) && is_op(self.text, eq, "=") => {
-                (Some(self.t(k).to_owned()), rest)
+                (Some(self.span(k.start, k.end)), rest)
             }
             _ => (None, a),
         };
@@ -3271,7 +3309,7 @@ impl<'a> Walker<'a> {
                 }
             });
         Some(SiteArg {
-            keyword,
+            keyword_span,
             star,
             span: self.span(first.start, last.end),
             dotted,
@@ -3324,7 +3362,7 @@ impl<'a> Walker<'a> {
     /// The callee ending with the name at `k`: its first token, its dotted
     /// path before top-level lookup (None when it cannot be named), and the
     /// length of the top-level name to look up.
-    fn chain(&self, toks: &[Tok], k: usize, closed: &[Closed], sink: Sink) -> (usize, Option<String>, Option<u32>) {
+    fn chain(&self, toks: &[Tok], k: usize, closed: &[Closed], sink: Sink) -> (usize, Option<String>, Option<Fix>) {
         let text = self.text;
         // Back over `name.` pairs.
         let mut cur = k;
@@ -3367,7 +3405,7 @@ impl<'a> Walker<'a> {
         let head_tok = &toks[cur];
         let head = &text[head_tok.start..head_tok.end];
         let local = match sink {
-            Sink::Func(_) => self.func.as_ref().and_then(|f| f.local(head)),
+            Sink::Func(_) => self.func.as_ref().and_then(|f| f.local(text, head)),
             Sink::Module => None,
         };
         let with_tail = |prefix: &str| {
@@ -3379,8 +3417,20 @@ impl<'a> Walker<'a> {
         match local {
             Some(LocalBind::Shadow) => (cur, None, None),
             Some(LocalBind::Path(p)) => (cur, Some(with_tail(p)), None),
-            Some(LocalBind::Global(r, h)) => (cur, Some(with_tail(r)), Some(*h)),
-            None => (cur, Some(with_tail(head)), Some(u32::try_from(head.len()).unwrap_or(0))),
+            Some(LocalBind::Global(r, fix)) => (cur, Some(with_tail(r)), Some(*fix)),
+            None => {
+                // What the name stands for so far (imports usually come
+                // first): checked again when the module is read.
+                let prefix = global_prefix(&self.scope, head).unwrap_or(head);
+                let fix = Fix {
+                    head: (
+                        u32::try_from(head_tok.start).unwrap_or(0),
+                        u32::try_from(head_tok.end).unwrap_or(0),
+                    ),
+                    prefix: u32::try_from(prefix.len()).unwrap_or(0),
+                };
+                (cur, Some(with_tail(prefix)), Some(fix))
+            }
         }
     }
 
@@ -3401,11 +3451,20 @@ impl<'a> Walker<'a> {
                     .and_then(|x| x.decorators.get_mut(d))
                     .map(|c| &mut c.callee),
             };
-            if let Some(slot) = slot
-                && let Some(raw) = slot.take()
-            {
-                *slot = resolve_global(&self.scope, raw, h as usize);
-            }
+            let Some(slot) = slot else { continue };
+            let Some(raw) = slot.take() else { continue };
+            let head = self.text.get(h.head.0 as usize..h.head.1 as usize).unwrap_or("");
+            let (Ok(prefix), Some(rest)) = (global_prefix(&self.scope, head), raw.get(h.prefix as usize..)) else {
+                continue;
+            };
+            *slot = if raw.get(..h.prefix as usize) == Some(prefix) {
+                Some(raw)
+            } else {
+                let mut out = String::with_capacity(prefix.len() + rest.len());
+                out.push_str(prefix);
+                out.push_str(rest);
+                Some(out)
+            };
         }
         for (f, d, ci) in std::mem::take(&mut self.dec_links) {
             let Some(call) = self.module_calls.get(ci) else {
@@ -6633,9 +6692,9 @@ def plain():
         assert_eq!(d.receiver.as_deref(), Some("app"));
         assert!(d.call);
         assert_eq!(d.args.len(), 2);
-        assert_eq!(d.args[0].keyword, None);
+        assert_eq!(d.args[0].keyword(src), None);
         assert_eq!(&src[d.args[0].span.range()], "\"/items/{id}\"");
-        assert_eq!(d.args[1].keyword.as_deref(), Some("status_code"));
+        assert_eq!(d.args[1].keyword(src), Some("status_code"));
         assert_eq!(&src[d.span.range()], "app.get(\"/items/{id}\", status_code=200)");
         assert_eq!(
             calls(f, src),
@@ -6648,7 +6707,7 @@ def plain():
         );
         let post = &f.calls[1];
         assert_eq!(&src[post.span.range()], "rq.post(\"u\", json=x.json())");
-        assert_eq!(post.args[1].keyword.as_deref(), Some("json"));
+        assert_eq!(post.args[1].keyword(src), Some("json"));
         assert_eq!(&src[f.header.range()], "async def read(id: int, q: str = None):");
         assert!(src[f.span.range()].ends_with("x.json())}"));
         let p = func(&m, "plain");
@@ -6833,7 +6892,7 @@ async def index():
         let n = func(&m, "n");
         assert_eq!(n.class.as_deref(), Some("Outer"));
         assert_eq!(n.decorators[0].callee.as_deref(), Some("functools.lru_cache"));
-        assert_eq!(n.decorators[0].args[0].keyword.as_deref(), Some("maxsize"));
+        assert_eq!(n.decorators[0].args[0].keyword(src), Some("maxsize"));
         // A one-line body; `helper` is a function of this module.
         assert_eq!(calls(n, src), vec![(None, "helper", false, false, false)]);
         assert_eq!(func(&m, "helper").class, None);
@@ -6874,13 +6933,10 @@ app = Starlette(routes=routes)
             ]
         );
         let a = &m.module_calls[0].args;
-        assert_eq!(
-            (a[1].keyword.as_deref(), a[1].name(src)),
-            (Some("endpoint"), Some("home"))
-        );
+        assert_eq!((a[1].keyword(src), a[1].name(src)), (Some("endpoint"), Some("home")));
         let b = &m.module_calls[1].args;
         assert_eq!(b.len(), 3);
-        assert_eq!((b[1].keyword.as_deref(), b[1].name(src)), (None, Some("views.page")));
+        assert_eq!((b[1].keyword(src), b[1].name(src)), (None, Some("views.page")));
         assert_eq!(b[2].name(src), None);
         let w = &m.module_calls[2].args;
         assert_eq!((w[1].star, w[2].star), (1, 2));

@@ -9,7 +9,6 @@ use crate::diagnostic::Severity;
 use crate::discover::FileKind;
 use crate::model::Deployment;
 use crate::model::backend::Backend;
-use crate::model::entry::Served;
 use crate::model::handlers::Handler;
 use crate::parse::python::CallSite;
 use crate::rules::{Checker, Group, RuleMeta};
@@ -96,10 +95,22 @@ fn blocking(callee: &str) -> Option<Blocking> {
 
 /// A launcher that runs an app on an event loop.
 struct Server<'a> {
-    served: Served,
+    /// `gunicorn`, `uvicorn`, `hypercorn`, `daphne`.
+    server: &'static str,
+    /// The module of the app spec (None: started from code).
+    module: Option<String>,
+    /// The app spec (or the call that starts the server), and what to say
+    /// there.
+    span: Span,
+    label: String,
     backend: Option<&'a Backend>,
-    /// gunicorn's worker class (a uvicorn worker); None for uvicorn itself.
+    /// gunicorn's worker class (a uvicorn worker); None for the others.
     worker: Option<(String, Span)>,
+}
+
+/// gunicorn's `timeout` of the backend that runs a server.
+fn heartbeat<'a>(s: &Server<'a>) -> Option<&'a crate::model::tuning::Knob<u64>> {
+    s.backend.and_then(|b| b.tuning.heartbeat.as_ref())
 }
 
 fn asgi_worker(w: &str) -> bool {
@@ -107,7 +118,8 @@ fn asgi_worker(w: &str) -> bool {
 }
 
 /// The launchers that serve an app on an event loop: uvicorn (not with
-/// `--interface wsgi`), hypercorn, daphne, gunicorn with a uvicorn worker.
+/// `--interface wsgi`), hypercorn, daphne, gunicorn with a uvicorn worker;
+/// and uvicorn started from code (`uvicorn.run(…)` in a script).
 fn servers(model: &Deployment) -> Vec<Server<'_>> {
     let mut out = Vec::new();
     for served in crate::model::entry::served(&model.backends) {
@@ -127,11 +139,41 @@ fn servers(model: &Deployment) -> Vec<Server<'_>> {
             "hypercorn" | "daphne" => true,
             _ => false,
         };
-        if on_loop {
+        if !on_loop {
+            continue;
+        }
+        let worker = worker.filter(|_| served.server == "gunicorn");
+        let label = match &worker {
+            Some((w, _)) => format!(
+                "{} serves `{}:{}` with `{w}`",
+                served.server, served.module, served.variable
+            ),
+            None => format!("{} serves `{}:{}`", served.server, served.module, served.variable),
+        };
+        out.push(Server {
+            server: served.server,
+            module: Some(served.module),
+            span: served.span,
+            label,
+            backend,
+            worker,
+        });
+    }
+    // `python main.py` where main.py calls `uvicorn.run(app, …)`.
+    for b in &model.backends.backends {
+        let from_code = b
+            .command
+            .as_ref()
+            .is_some_and(|c| c.kind == crate::parse::command::ServerKind::PythonScript);
+        if from_code && b.server == "uvicorn" {
+            let span = b.tuning.idle.as_ref().map_or(b.span, |k| k.span);
             out.push(Server {
-                worker: worker.filter(|_| served.server == "gunicorn"),
-                served,
-                backend,
+                server: "uvicorn",
+                module: None,
+                span,
+                label: format!("uvicorn runs the app ({})", b.origin),
+                backend: Some(b),
+                worker: None,
             });
         }
     }
@@ -142,7 +184,7 @@ fn servers(model: &Deployment) -> Vec<Server<'_>> {
 fn servers_of<'s, 'a>(all: &'s [Server<'a>], h: &Handler) -> Vec<&'s Server<'a>> {
     let same: Vec<&Server> = all
         .iter()
-        .filter(|s| h.module.as_deref() == Some(s.served.module.as_str()))
+        .filter(|s| s.module.is_some() && h.module == s.module)
         .collect();
     if same.is_empty() { all.iter().collect() } else { same }
 }
@@ -150,10 +192,14 @@ fn servers_of<'s, 'a>(all: &'s [Server<'a>], h: &Handler) -> Vec<&'s Server<'a>>
 pub fn check(cx: &mut Checker) {
     let Some(m) = cx.model.deps.as_ref() else { return };
     let all = servers(cx.model);
+    // A function registered twice (a decorator and `add_api_route`) is
+    // reported once.
+    let mut seen: Vec<Span> = Vec::new();
     for h in &m.handlers {
-        if !h.function.is_async {
+        if !h.function.is_async || seen.contains(&h.function.header) {
             continue;
         }
+        seen.push(h.function.header);
         for c in &h.function.calls {
             report(cx, h, c, &all);
         }
@@ -169,13 +215,16 @@ fn report(cx: &mut Checker, h: &Handler, c: &CallSite, all: &[Server]) {
     let name = &h.function.name.value;
     let runs = servers_of(all, h);
     let what = format!("`{callee}` {} inside `async def {name}`", b.waits);
-    let gunicorn = runs.iter().find(|s| s.served.server == "gunicorn");
+
+    // `timeout = 0` turns the arbiter's check off: the loop only stalls.
+    let gunicorn = runs
+        .iter()
+        .find(|s| s.server == "gunicorn" && heartbeat(s).is_none_or(|k| k.value != Some(0)));
     let mut notes = Vec::new();
     let message = match (gunicorn, runs.first()) {
         (Some(s), _) => {
             let (w, _) = s.worker.clone().unwrap_or_default();
-            let heartbeat = s.backend.and_then(|b| b.tuning.heartbeat.as_ref());
-            let (timeout, how) = match heartbeat {
+            let (timeout, how) = match heartbeat(s) {
                 Some(k) => match k.value {
                     Some(v) => (format!("`timeout` of {v} s"), k.how.clone()),
                     None => ("`timeout`".to_owned(), k.how.clone()),
@@ -195,16 +244,19 @@ fn report(cx: &mut Checker, h: &Handler, c: &CallSite, all: &[Server]) {
             )
         }
         (None, Some(s)) => {
+            let server = match &s.worker {
+                Some((w, _)) => format!("gunicorn's `{w}` (`timeout` 0: never killed)"),
+                None => s.server.to_owned(),
+            };
             notes.push(format!(
-                "{} runs every request of a process on one event loop: while the call blocks, no other request is \
+                "{server} runs every request of a process on one event loop: while the call blocks, no other request is \
                  read or answered (observed with uvicorn 0.54.0: a request sent 0.5 s after one that sleeps 3 s in \
                  an `async def` route was answered after 2.5 s; with `def`, after 5 ms; testdata/observed/backends.md, \
-                 case 28)",
-                s.served.server
+                 case 28)"
             ));
             format!(
-                "{what}, a {} route served by {}: every other request on that process waits while it blocks; expected an awaitable call or a plain `def` handler",
-                h.framework, s.served.server
+                "{what}, a {} route served by {server}: every other request on that process waits while it blocks; expected an awaitable call or a plain `def` handler",
+                h.framework
             )
         }
         (None, None) => {
@@ -230,16 +282,9 @@ fn report(cx: &mut Checker, h: &Handler, c: &CallSite, all: &[Server]) {
             },
         );
     for s in runs.iter().take(3) {
-        let label = match &s.worker {
-            Some((w, _)) => format!(
-                "{} serves `{}:{}` with `{w}`",
-                s.served.server, s.served.module, s.served.variable
-            ),
-            None => format!("{} serves `{}:{}`", s.served.server, s.served.module, s.served.variable),
-        };
-        d = d.with_label(s.served.span, label);
+        d = d.with_label(s.span, s.label.clone());
         if let Some((_, span)) = &s.worker
-            && *span != s.served.span
+            && *span != s.span
         {
             d = d.with_label(*span, "the worker class");
         }
