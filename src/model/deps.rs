@@ -146,34 +146,12 @@ fn app_interface(constructor: &str) -> Option<bool> {
 /// What the variable a server loads is made by: the last unconditional
 /// top-level assignment to it, when its value is a call of an imported name.
 fn resolve_app(module: &crate::parse::python::Module, text: &str, variable: &str) -> Option<(String, bool, Span)> {
+    let dotted = crate::model::handlers::constructor_of(module, text, variable)?;
+    let asgi = app_interface(&dotted)?;
     let a = module
         .assignments
         .iter()
         .rfind(|a| a.target.value == variable && !a.conditional)?;
-    let expr = text.get(a.value.span.range())?;
-    let callee = expr.split('(').next()?.trim();
-    if callee.is_empty() || callee.len() == expr.trim().len() {
-        return None;
-    }
-    if !callee
-        .split('.')
-        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
-    {
-        return None;
-    }
-    let (head, rest) = match callee.split_once('.') {
-        Some((h, r)) => (h, Some(r)),
-        None => (callee, None),
-    };
-    let path = module.bindings.iter().rev().find_map(|b| match &b.kind {
-        crate::parse::python::BindingKind::Import(p) if b.name.value == head && !b.conditional => Some(p.clone()),
-        _ => None,
-    })?;
-    let dotted = match rest {
-        Some(r) => format!("{path}.{r}"),
-        None => path,
-    };
-    let asgi = app_interface(&dotted)?;
     Some((dotted, asgi, a.value.span))
 }
 
