@@ -593,14 +593,7 @@ pub fn to_lsp(db: &SourceDb, d: &Diagnostic, encoding: Encoding) -> lt::Diagnost
         })
         .collect();
     let mut message = d.message.clone();
-    for n in &d.notes {
-        message.push_str("\nnote: ");
-        message.push_str(n);
-    }
-    if let Some(h) = &d.help {
-        message.push_str("\nhelp: ");
-        message.push_str(h);
-    }
+    crate::report::push_notes_and_help(&mut message, d);
     lt::Diagnostic {
         range: range(db.get(d.primary.span.file), d.primary.span, encoding),
         severity: Some(match d.severity {

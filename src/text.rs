@@ -1,5 +1,21 @@
 //! Small text helpers shared by the models and rules.
 
+/// How many trailing components of `path` equal the trailing entries of
+/// `wanted` (`/srv/app/deploy/uwsgi.ini` against `deploy/uwsgi.ini`: 2):
+/// how lint502 places a path a launcher names on the server inside the
+/// repository.
+pub fn common_tail(path: &std::path::Path, wanted: &[&str]) -> usize {
+    let have: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    have.iter()
+        .rev()
+        .zip(wanted.iter().rev())
+        .take_while(|(a, b)| a == *b)
+        .count()
+}
+
 /// Edit distance between two strings, in characters: insertions, deletions,
 /// substitutions and transpositions of neighbours each cost 1 (optimal
 /// string alignment). Used for "did you mean" suggestions.

@@ -1114,17 +1114,7 @@ fn script_file(db: &SourceDb, cx: &Cx, b: &Backend, script: &str) -> Option<File
         .unwrap_or_default();
     let bases = cx.bases(&launcher_dir);
     let wanted: Vec<&str> = script.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
-    let tail = |p: &Path| {
-        let have: Vec<String> = p
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        have.iter()
-            .rev()
-            .zip(wanted.iter().rev())
-            .take_while(|(a, b)| a == *b)
-            .count()
-    };
+    let tail = |p: &Path| crate::text::common_tail(p, &wanted);
     let mut best: Vec<(usize, FileId)> = db
         .iter()
         .filter(|(_, f)| f.path.extension().is_some_and(|e| e == "py"))

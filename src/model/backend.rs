@@ -423,19 +423,7 @@ impl Builder<'_> {
 fn uwsgi_ini_named(db: &SourceDb, launches: &[(FileId, Launch)], path: &str) -> Option<command::UwsgiIni> {
     let wanted: Vec<&str> = path.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
     let name = *wanted.last()?;
-    let tail = |f: FileId| {
-        let have: Vec<String> = db
-            .get(f)
-            .path
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        have.iter()
-            .rev()
-            .zip(wanted.iter().rev())
-            .take_while(|(a, b)| a == *b)
-            .count()
-    };
+    let tail = |f: FileId| crate::text::common_tail(&db.get(f).path, &wanted);
     launches
         .iter()
         .filter(|(f, l)| {

@@ -57,14 +57,7 @@ pub fn message(db: &SourceDb, d: &Diagnostic) -> String {
             l.message
         ));
     }
-    for n in &d.notes {
-        s.push_str("\nnote: ");
-        s.push_str(n);
-    }
-    if let Some(h) = &d.help {
-        s.push_str("\nhelp: ");
-        s.push_str(h);
-    }
+    super::push_notes_and_help(&mut s, d);
     s
 }
 

@@ -124,6 +124,19 @@ pub fn escaped(d: &Diagnostic) -> Diagnostic {
     d
 }
 
+/// Append each note and the help as `\nnote: …` / `\nhelp: …` lines: the
+/// one-string message of the github, SARIF and LSP outputs.
+pub fn push_notes_and_help(s: &mut String, d: &Diagnostic) {
+    for n in &d.notes {
+        s.push_str("\nnote: ");
+        s.push_str(n);
+    }
+    if let Some(h) = &d.help {
+        s.push_str("\nhelp: ");
+        s.push_str(h);
+    }
+}
+
 #[cfg(test)]
 mod escape_tests {
     use super::*;

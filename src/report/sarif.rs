@@ -291,14 +291,7 @@ fn location(db: &SourceDb, l: &Label, id: Option<usize>) -> Location {
 fn message_text(d: &Diagnostic) -> String {
     let d = &super::escaped(d);
     let mut s = d.message.clone();
-    for n in &d.notes {
-        s.push_str("\nnote: ");
-        s.push_str(n);
-    }
-    if let Some(h) = &d.help {
-        s.push_str("\nhelp: ");
-        s.push_str(h);
-    }
+    super::push_notes_and_help(&mut s, d);
     s
 }
 
