@@ -61,7 +61,8 @@ pub fn check(paths: &[PathBuf], opts: &Options) -> Outcome {
         .filter(|f| f.kind == discover::FileKind::Nginx)
         .map(|f| f.path.clone())
         .collect();
-    let nginx = nginx_model::build(&mut db, &nginx_paths, &opts.nginx);
+    let roots = crate::contain::Roots::of(paths);
+    let nginx = nginx_model::build(&mut db, &nginx_paths, &opts.nginx, &roots);
     timer.lap("nginx");
     for (path, message) in &nginx.read_errors {
         errors.push(WalkError {

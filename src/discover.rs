@@ -169,11 +169,20 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
             });
             continue;
         }
+        // A symlink that leads out of the checked folders is not followed (`crate::contain`).
+        let fence = crate::contain::Roots::of(std::slice::from_ref(root));
+        let leaving = std::cell::RefCell::new(Vec::new());
         let walker = WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && is_skipped_dir(e.path())));
+            .filter_entry(|e| {
+                if e.depth() > 0 && e.path_is_symlink() && !fence.contains(e.path()) {
+                    leaving.borrow_mut().push(e.path().to_path_buf());
+                    return false;
+                }
+                e.depth() == 0 || !(e.file_type().is_dir() && is_skipped_dir(e.path()))
+            });
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
@@ -198,6 +207,13 @@ pub fn walk(paths: &[PathBuf]) -> Walked {
                     });
                 }
             }
+        }
+        for path in leaving.into_inner() {
+            errors.push(WalkError {
+                path,
+                message: "symlink to a path outside the checked folders; not followed".into(),
+                fatal: false,
+            });
         }
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));

@@ -48,6 +48,70 @@ fn clamp_u32(v: usize) -> u32 {
 /// substitution changes neither tokens nor offsets.
 pub const INVALID_BYTE_STANDIN: char = '\u{1A}';
 
+/// Read a file whole, refusing one larger than [`crate::discover::MAX_FILE_SIZE`]
+/// with a one-line reason (the size is checked before reading, so a 100 MB
+/// file costs nothing). Every loader reads through here.
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    let limit = crate::discover::MAX_FILE_SIZE;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file; not read".into());
+    }
+    if meta.len() > limit {
+        return Err(format!(
+            "file is {} bytes, larger than the {limit} byte limit; not read",
+            meta.len()
+        ));
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    // `take` guards against a file that grew since `metadata`.
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("file is larger than the {limit} byte limit; not read"));
+    }
+    Ok(bytes)
+}
+
+/// A UTF-16 byte-order mark at the start of `bytes` (`FF FE`: little-endian,
+/// `FE FF`: big-endian), as Windows editors and PowerShell's `>` redirection
+/// write. nginx, Node and CPython read their files as bytes or UTF-8 and
+/// refuse such a file; pip decodes it (see [`decode_utf16`]).
+pub fn utf16_bom(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        // `FF FE 00 00` is UTF-32 LE's mark: not UTF-16.
+        [0xFF, 0xFE, 0, 0, ..] => None,
+        [0xFF, 0xFE, ..] => Some("UTF-16 LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 BE"),
+        _ => None,
+    }
+}
+
+/// The text of a UTF-16 file with a byte-order mark, as UTF-8 bytes without
+/// the mark (unpaired surrogates become U+FFFD; an odd trailing byte is
+/// dropped). This is what pip does with a requirements file
+/// (`pip/_internal/utils/encoding.py`, `auto_decode`: BOMs for UTF-8, UTF-16
+/// and UTF-32 are honoured). None when `bytes` has no UTF-16 mark.
+pub fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
+    let big = utf16_bom(bytes)? == "UTF-16 BE";
+    let units = bytes[2..].chunks_exact(2).map(|c| {
+        let pair = [c[0], c[1]];
+        if big {
+            u16::from_be_bytes(pair)
+        } else {
+            u16::from_le_bytes(pair)
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+            .into_bytes(),
+    )
+}
+
 /// One file read from disk (or given in memory by tests).
 #[derive(Debug)]
 pub struct SourceFile {

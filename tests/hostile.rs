@@ -242,9 +242,17 @@ fn invalid_utf8_utf16_crlf_and_empty_files() {
         stdout.contains("nginx/sites-available/crlf.conf:3:20: error[NGX005]"),
         "{stdout}"
     );
-    // UTF-16 is not what nginx reads: reported, and the NULs it holds do not reach the terminal raw.
-    assert!(
-        stdout.lines().any(|l| l.starts_with("nginx/sites-available/u16.conf:")),
+    // UTF-16 is not what nginx reads: one LNT001 in nginx's words (observed: `unknown directive "\xFF\xFEs"`),
+    // nothing else from that file, and the NULs it holds do not reach the terminal raw.
+    let u16_lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("nginx/sites-available/u16.conf:"))
+        .collect();
+    assert_eq!(
+        u16_lines,
+        [
+            "nginx/sites-available/u16.conf:1:1: error[LNT001] nginx syntax error: unknown directive \"\\xFF\\xFEs\" (the file is UTF-16 LE text; nginx reads bytes: save it as UTF-8)"
+        ],
         "{stdout}"
     );
     assert!(
@@ -283,6 +291,145 @@ fn control_characters_in_quoted_user_text_are_escaped_in_every_format() {
         Some(
             "nginx/sites-available/esc.conf:3:5: warning[NGX004] unknown directive \"\\u{1b}[31mlisten\\u{7}\", expected a directive of nginx or a loaded module"
         ),
+        "{stdout}"
+    );
+}
+
+/// Windows tools write UTF-16 with a byte-order mark. pip decodes such a requirements file (its `auto_decode`), so
+/// its packages count as declared; Node and Python refuse such a source file, so a PM2 or gunicorn file in UTF-16 is
+/// one LNT001 at the mark.
+#[test]
+fn utf16_requirements_are_decoded_like_pip_and_utf16_code_is_one_error() {
+    let dir = common::temp_dir("hostile-utf16");
+    let utf16 = |text: &str| {
+        let mut b = vec![0xff, 0xfe];
+        b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        b
+    };
+    write(
+        &dir,
+        "app.service",
+        b"[Service]\nExecStart=/srv/app/venv/bin/gunicorn --bind 127.0.0.1:8000 app:app\n",
+    );
+    write(&dir, "requirements.txt", &utf16("flask==3.1.0\r\ngunicorn==23.0.0\r\n"));
+    write(
+        &dir,
+        "app.py",
+        b"import flask\nimport yaml\napp = flask.Flask(__name__)\n",
+    );
+    write(&dir, "gunicorn.conf.py", &utf16("bind = '127.0.0.1:8000'\n"));
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let codes: Vec<&str> = stdout.lines().filter_map(|l| l.split(": ").nth(1)).collect();
+    // flask is declared (read through UTF-16); yaml is not.
+    assert!(stdout.contains("app.py:2:8: error[PY001]"), "{stdout}");
+    assert!(!stdout.contains("flask"), "{stdout}");
+    assert!(
+        stdout.contains("gunicorn.conf.py:1:1: error[LNT001] syntax error: the file is UTF-16 LE text"),
+        "{stdout}"
+    );
+    assert_eq!(codes.len(), 2, "{stdout}");
+}
+
+/// A NUL byte is an ordinary byte to nginx (observed with nginx 1.22.1: `unknown directive ""`): the file is read
+/// and reported, not dropped, and the NUL is escaped in the output.
+#[test]
+fn a_nul_byte_in_an_included_file_is_reported_escaped() {
+    let dir = with_typo("hostile-nul");
+    write(
+        &dir,
+        "nginx/nginx.conf",
+        b"events {}\nhttp {\n    include conf.d/*.conf;\n}\n",
+    );
+    write(&dir, "nginx/conf.d/nul.conf", b"server {\0 listen 8080; }\n");
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("nginx/conf.d/nul.conf:1:9: warning[NGX004] unknown directive \"\\u{0}\""),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\0'), "{stdout:?}");
+    assert_typo_reported(&stdout);
+}
+
+/// Containment (issue 7, item 3): paths that leave the checked folder through `..`, an absolute path or a symlink
+/// are reported (LNT005) and never read: no text of the outside files reaches the output, in any format.
+#[test]
+fn includes_and_requirements_outside_are_reported_not_read() {
+    let base = common::temp_dir("hostile-contain");
+    let secret = "SECRET-TOKEN-42";
+    write(&base, "outside/secret.conf", format!("{secret} on;\n").as_bytes());
+    write(&base, "outside/reqs.txt", format!("{secret}==1\n").as_bytes());
+    let repo = base.join("repo");
+    write(
+        &repo,
+        "nginx/nginx.conf",
+        b"events {}\nhttp {\n    include ../../outside/secret.conf;\n    include conf.d/*.conf;\n}\n",
+    );
+    let abs = base.join("outside/secret.conf");
+    write(
+        &repo,
+        "nginx/conf.d/site.conf",
+        format!(
+            "server {{\n    include {};\n    location / {{ proxy_pass http://missing_upstream; }}\n}}\n",
+            abs.display()
+        )
+        .as_bytes(),
+    );
+    std::fs::create_dir_all(repo.join("nginx/links")).expect("mkdir");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&abs, repo.join("nginx/conf.d/link.conf")).expect("symlink");
+        std::os::unix::fs::symlink(base.join("outside"), repo.join("nginx/links/out")).expect("symlink");
+    }
+    write(
+        &repo,
+        "app.service",
+        b"[Service]\nExecStart=/srv/app/venv/bin/gunicorn --bind 127.0.0.1:8000 app:app\n",
+    );
+    write(&repo, "requirements.txt", b"-r ../outside/reqs.txt\ngunicorn==23.0.0\n");
+    write(&repo, "app.py", b"def app(environ, start_response):\n    return []\n");
+    for format in ["short", "json", "sarif", "github"] {
+        let (stdout, stderr, code) = check(&repo, format);
+        assert_eq!(code, Some(1), "{format}: {stdout}{stderr}");
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "{format}: {stdout}{stderr}"
+        );
+    }
+    let (stdout, stderr, _) = check(&repo, "short");
+    let lnt005: Vec<&str> = stdout.lines().filter(|l| l.contains("[LNT005]")).collect();
+    assert!(
+        lnt005.iter().any(|l| l
+            .starts_with("nginx/nginx.conf:3:13: info[LNT005] include \"../../outside/secret.conf\" reaches outside")),
+        "{stdout}"
+    );
+    assert!(
+        lnt005
+            .iter()
+            .any(|l| l.starts_with("nginx/conf.d/site.conf:2:13: info[LNT005]") && l.contains("absolute path")),
+        "{stdout}"
+    );
+    assert!(
+        lnt005
+            .iter()
+            .any(|l| l.starts_with("requirements.txt:1:4: info[LNT005] requirements file \"../outside/reqs.txt\"")),
+        "{stdout}"
+    );
+    #[cfg(unix)]
+    {
+        assert!(
+            lnt005.iter().any(|l| l.starts_with("nginx/nginx.conf:4:13: info[LNT005] include \"conf.d/*.conf\" reaches outside")),
+            "{stdout}"
+        );
+        assert!(
+            stderr.contains("symlink to a path outside the checked folders; not followed"),
+            "{stderr}"
+        );
+    }
+    // The rest is still checked.
+    assert!(
+        stdout.contains("nginx/conf.d/site.conf:3:29: error[NGX005]"),
         "{stdout}"
     );
 }

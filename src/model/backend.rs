@@ -152,17 +152,24 @@ pub struct Inputs {
 }
 
 fn load(db: &mut SourceDb, path: &Path) -> Result<FileId, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() > crate::discover::MAX_FILE_SIZE {
-        return Err(format!(
-            "file is {} bytes, larger than the {} byte limit; not read",
-            meta.len(),
-            crate::discover::MAX_FILE_SIZE
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = crate::source::read_bounded(path)?;
     let display = crate::source::display_path(path);
     Ok(db.add(SourceFile::new(path.to_path_buf(), display, bytes)))
+}
+
+/// A UTF-16 file as a syntax error of its own: Node (`SyntaxError: Invalid
+/// or unexpected token`) and CPython (`SyntaxError: Non-UTF-8 code starting
+/// with '\xff'`) refuse it at the first byte, and reading its NULs as code
+/// would only add noise. Observed with Node 20 and CPython 3.11.
+fn utf16_error(db: &SourceDb, id: FileId) -> Option<SyntaxError> {
+    let encoding = crate::source::utf16_bom(&db.get(id).bytes)?;
+    Some(SyntaxError {
+        message: format!(
+            "the file is {encoding} text (it starts with a UTF-16 byte-order mark); Node, Python and shells read UTF-8 and refuse it: save it as UTF-8"
+        ),
+        span: Span::new(id, 0, 2),
+        line: None,
+    })
 }
 
 /// A value as the string a process would see, when known. An environment
@@ -187,6 +194,7 @@ pub fn build(db: &mut SourceDb, inputs: &Inputs) -> BackendModel {
             continue;
         };
         match load(db, path) {
+            Ok(id) if let Some(e) = utf16_error(db, id) => m.syntax_errors.push((id, e)),
             Ok(id) => match crate::parse::pm2::parse(id, &db.get(id).text, format) {
                 Ok(root) => m.pm2.push((id, pm2::read(&root))),
                 Err(e) => m.syntax_errors.push((id, e)),
@@ -196,6 +204,7 @@ pub fn build(db: &mut SourceDb, inputs: &Inputs) -> BackendModel {
     }
     for path in &inputs.gunicorn {
         match load(db, path) {
+            Ok(id) if let Some(e) = utf16_error(db, id) => m.syntax_errors.push((id, e)),
             Ok(id) => {
                 let module = crate::parse::python::parse_module(id, &db.get(id).text);
                 if let Some(e) = &module.error {
@@ -208,6 +217,7 @@ pub fn build(db: &mut SourceDb, inputs: &Inputs) -> BackendModel {
     }
     for path in &inputs.launch {
         match load(db, path) {
+            Ok(id) if let Some(e) = utf16_error(db, id) => m.syntax_errors.push((id, e)),
             Ok(id) => match launch::parse_path(id, path, &db.get(id).text) {
                 Some(Ok(ls)) => m.launches.extend(ls.into_iter().map(|l| (id, l))),
                 Some(Err(e)) => m.syntax_errors.push((id, e)),

@@ -183,6 +183,9 @@ pub struct Entry {
 
 #[derive(Debug, Default)]
 pub struct DepsModel {
+    /// Problems met following `-r`/`-c` in the installed requirement files:
+    /// the include's path span, what went wrong, and pip's wording.
+    pub include_problems: Vec<(Span, requirements::IncludeProblemKind, String)>,
     /// Every requirements file read (for syntax errors).
     pub requirement_files: Vec<(FileId, RequirementsFile)>,
     /// Requirement files the deployment installs, and why they were chosen.
@@ -326,11 +329,11 @@ pub fn version_in(s: &str) -> Option<(u8, u8)> {
 
 /// Read a small file into the database (None when missing or too large).
 fn load(db: &mut SourceDb, path: &Path) -> Option<FileId> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > crate::discover::MAX_FILE_SIZE {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::source::read_bounded(path).ok()?;
+    // pip decodes a requirements file with a UTF-16 byte-order mark (Windows'
+    // `pip freeze > requirements.txt` in PowerShell writes one), so lint502
+    // reads its text, not its bytes; positions then count in that text.
+    let bytes = crate::source::decode_utf16(&bytes).unwrap_or(bytes);
     let display = crate::source::display_path(path);
     Some(db.add(SourceFile::new(path.to_path_buf(), display, bytes)))
 }
@@ -464,24 +467,24 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
     };
     let mut manifests: Vec<crate::parse::manifest::Manifest> = Vec::new();
     let mut seen_files: HashMap<PathBuf, FileId> = HashMap::new();
+    // `-r`/`-c` read only inside the checked folders (`crate::contain`).
+    let fence = crate::contain::Roots::of(inputs.checked);
+    let inside = |p: &Path| fence.contains(p);
     for root in &roots {
         let mut read = |p: &Path| -> Option<(FileId, String)> {
             if let Some(id) = seen_files.get(p) {
                 return Some((*id, db.get(*id).text.clone()));
             }
-            let inside = p.canonicalize().ok().is_some_and(|c| {
-                base.iter()
-                    .filter_map(|b| b.canonicalize().ok())
-                    .any(|b| c.starts_with(b))
-            });
-            if !inside {
-                return None;
-            }
             let id = load(db, p)?;
             seen_files.insert(p.to_path_buf(), id);
             Some((id, db.get(id).text.clone()))
         };
-        let resolved = requirements::resolve_includes(root, IncludeKind::Requirement, &mut read);
+        let resolved = requirements::resolve_includes_within(root, IncludeKind::Requirement, &inside, &mut read);
+        for p in resolved.problems {
+            if !m.include_problems.iter().any(|(s, _, _)| *s == p.at.1) {
+                m.include_problems.push((p.at.1, p.kind, p.message));
+            }
+        }
         for f in resolved.files {
             let Some(id) = seen_files.get(&f.path).copied() else {
                 continue;

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use crate::discover::MAX_FILE_SIZE;
 use crate::model::directives::{Context, Ending, ModuleType, Table, Verdict, child_context};
 use crate::parse::SyntaxError;
 use crate::parse::nginx::{self, Body, Directive, HANDLER_BLOCKS};
@@ -121,6 +120,16 @@ pub enum IncludeProblem {
     },
     /// Nesting deeper than [`MAX_INCLUDE_DEPTH`].
     TooDeep { span: Span },
+    /// A path outside the checked folders (`crate::contain`): not read.
+    /// `absolute`: an absolute path that no `--nginx-prefix`/detected prefix
+    /// maps into the repository (else a relative path that climbs out, or a
+    /// symlink that points out).
+    Outside {
+        span: Span,
+        value: String,
+        path: PathBuf,
+        absolute: bool,
+    },
     /// Expansion beyond [`MAX_EXPANDED_STATEMENTS`].
     TooLarge { span: Span },
     /// The file exists but could not be read.
@@ -278,17 +287,13 @@ enum Resolved {
 
 /// Read and parse every nginx file, follow includes, check directives and
 /// build the request path.
-pub fn build(db: &mut SourceDb, discovered: &[PathBuf], opts: &NginxOptions) -> NginxModel {
-    let mut b = Builder {
-        asts: HashMap::new(),
-        by_path: HashMap::new(),
-        resolved: HashMap::new(),
-        model: NginxModel::default(),
-        seen_problems: HashSet::new(),
-        covered: HashSet::new(),
-        globs: HashMap::new(),
-        closed: HashMap::new(),
-    };
+pub fn build(
+    db: &mut SourceDb,
+    discovered: &[PathBuf],
+    opts: &NginxOptions,
+    roots: &crate::contain::Roots,
+) -> NginxModel {
+    let mut b = Builder::new(roots.clone());
     let mut ids = Vec::new();
     for path in discovered {
         match b.load(db, path) {
@@ -346,9 +351,13 @@ struct Builder {
     seen_problems: HashSet<(Span, String)>,
     covered: HashSet<FileId>,
     /// Glob pattern → what it resolves to, listed and loaded once however many files include it.
-    globs: HashMap<String, Resolved>,
+    globs: HashMap<String, (Resolved, Option<(PathBuf, bool)>)>,
     /// Prefix → files whose includes `load_closure` has followed under it.
     closed: HashMap<PathBuf, HashSet<FileId>>,
+    /// The folders includes may read from (`crate::contain`).
+    roots: crate::contain::Roots,
+    /// Include statements already reported as reaching outside `roots`.
+    outside_reported: HashSet<Span>,
 }
 
 /// The walk's output for one level, used to count problems in dry runs.
@@ -383,6 +392,21 @@ enum Owner {
 }
 
 impl Builder {
+    fn new(roots: crate::contain::Roots) -> Builder {
+        Builder {
+            asts: HashMap::new(),
+            by_path: HashMap::new(),
+            resolved: HashMap::new(),
+            model: NginxModel::default(),
+            seen_problems: HashSet::new(),
+            covered: HashSet::new(),
+            globs: HashMap::new(),
+            closed: HashMap::new(),
+            roots,
+            outside_reported: HashSet::new(),
+        }
+    }
+
     fn load(&mut self, db: &mut SourceDb, path: &Path) -> Result<FileId, String> {
         let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         if let Some(id) = self.by_path.get(&canon) {
@@ -391,18 +415,35 @@ impl Builder {
         if self.asts.len() >= MAX_NGINX_FILES {
             return Err(format!("more than {MAX_NGINX_FILES} nginx files; not read"));
         }
-        let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-        if meta.len() > MAX_FILE_SIZE {
-            return Err(format!(
-                "file is {} bytes, larger than the {} byte limit; not read",
-                meta.len(),
-                MAX_FILE_SIZE
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let bytes = crate::source::read_bounded(path)?;
         let display = crate::source::display_path(path);
         let id = db.add(SourceFile::new(path.to_path_buf(), display, bytes));
-        let ast = nginx::parse(id, &db.get(id).text);
+        let ast = match crate::source::utf16_bom(&db.get(id).bytes) {
+            // nginx reads bytes: the mark and the first letter make its first
+            // word (observed with nginx 1.22.1: `unknown directive "\xFF\xFEs"`).
+            // Reading the rest as nginx statements only adds noise.
+            Some(encoding) => {
+                let first = db.get(id).bytes.get(2).copied().filter(u8::is_ascii_graphic);
+                let word = first.map(|b| (b as char).to_string()).unwrap_or_default();
+                let mark = if encoding == "UTF-16 LE" {
+                    "\\xFF\\xFE"
+                } else {
+                    "\\xFE\\xFF"
+                };
+                nginx::File {
+                    directives: Vec::new(),
+                    error: Some(crate::parse::SyntaxError {
+                        message: format!(
+                            "unknown directive \"{mark}{word}\" (the file is {encoding} text; nginx reads bytes: save it as UTF-8)"
+                        ),
+                        span: crate::source::Span::new(id, 0, 2),
+                        line: None,
+                    }),
+                    ..Default::default()
+                }
+            }
+            None => nginx::parse(id, &db.get(id).text),
+        };
         if let Some(e) = &ast.error {
             self.model.syntax_errors.push((id, e.clone()));
         }
@@ -570,15 +611,34 @@ impl Builder {
         None
     }
 
-    fn resolve(&mut self, db: &mut SourceDb, value: &str, prefix: &Path) -> Resolved {
+    /// What an include argument resolves to, and the first path it names
+    /// that lies outside the checked folders (not read; see `crate::contain`).
+    fn resolve(&mut self, db: &mut SourceDb, value: &str, prefix: &Path) -> (Resolved, Option<(PathBuf, bool)>) {
+        let rel = Path::new(value);
+        let stock = STOCK_FILES.iter().any(|s| rel.ends_with(s) || value.ends_with(s));
         let Some(path) = self.map_path(value, prefix) else {
-            return Resolved::Nothing;
+            // An absolute path no prefix maps into the repository: a file of
+            // the server, not of the repository. Stock files go unsaid.
+            // A glob there may match nothing (nginx accepts that), so only a literal path is said.
+            let is_glob = value.contains(['*', '?', '[']);
+            let outside = (!stock && !is_glob && !self.roots.is_unbounded()).then(|| (rel.to_path_buf(), true));
+            return (Resolved::Nothing, outside);
         };
         let is_glob = value.contains(['*', '?', '[']);
         if is_glob {
             let pattern = path.to_string_lossy().into_owned();
             if let Some(r) = self.globs.get(&pattern) {
                 return r.clone();
+            }
+            // The folder part of the pattern must be inside before anything is listed.
+            let dir: PathBuf = path
+                .components()
+                .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+                .collect();
+            if !self.roots.contains(&dir) {
+                let r = (Resolved::Nothing, Some((path.clone(), false)));
+                self.globs.insert(pattern, r.clone());
+                return r;
             }
             let mut matches: Vec<PathBuf> = match glob::glob(&pattern) {
                 Ok(paths) => paths.filter_map(Result::ok).filter(|p| p.is_file()).collect(),
@@ -587,7 +647,12 @@ impl Builder {
             // nginx sorts glob matches (glob(3) without GLOB_NOSORT).
             matches.sort();
             let mut r = Resolved::Files(Vec::new());
+            let mut outside = None;
             for m in matches {
+                if !self.roots.contains(&m) {
+                    outside.get_or_insert((m, false));
+                    continue;
+                }
                 match self.load(db, &m) {
                     Ok(id) => {
                         if let Resolved::Files(ids) = &mut r {
@@ -600,21 +665,23 @@ impl Builder {
                     }
                 }
             }
-            self.globs.insert(pattern, r.clone());
-            return r;
+            self.globs.insert(pattern, (r.clone(), outside.clone()));
+            return (r, outside);
+        }
+        // Checked before the file is looked at: whether a file outside exists is not ours to learn.
+        if !self.roots.contains(&path) {
+            return (Resolved::Nothing, Some((path, false)));
         }
         if !path.exists() {
-            let rel = Path::new(value);
-            let stock = STOCK_FILES.iter().any(|s| rel.ends_with(s) || value.ends_with(s));
             return if stock {
-                Resolved::Nothing
+                (Resolved::Nothing, None)
             } else {
-                Resolved::Missing(path)
+                (Resolved::Missing(path), None)
             };
         }
         match self.load(db, &path) {
-            Ok(id) => Resolved::Files(vec![id]),
-            Err(e) => Resolved::Unreadable(path, e),
+            Ok(id) => (Resolved::Files(vec![id]), None),
+            Err(e) => (Resolved::Unreadable(path, e), None),
         }
     }
 
@@ -637,7 +704,17 @@ impl Builder {
                     }
                     continue;
                 }
-                let r = self.resolve(db, &value, prefix);
+                let (r, outside) = self.resolve(db, &value, prefix);
+                if let Some((path, absolute)) = outside
+                    && self.outside_reported.insert(span)
+                {
+                    self.model.include_problems.push(IncludeProblem::Outside {
+                        span,
+                        value: value.clone(),
+                        path,
+                        absolute,
+                    });
+                }
                 if let Resolved::Files(ids) = &r {
                     todo.extend(ids.iter().copied().filter(|i| !closed.contains(i)));
                 }
@@ -700,6 +777,7 @@ impl Builder {
                 IncludeProblem::Missing { span, .. }
                 | IncludeProblem::Cycle { span, .. }
                 | IncludeProblem::TooDeep { span }
+                | IncludeProblem::Outside { span, .. }
                 | IncludeProblem::TooLarge { span }
                 | IncludeProblem::Unreadable { span, .. } => *span,
             };
@@ -1220,16 +1298,8 @@ pub fn suggest(name: &str) -> Option<&'static str> {
 /// as if included there; includes resolve against the file's folder. Used by
 /// differential tests against `nginx -t` and by `lint502 parse`.
 pub fn check_in_context(db: &mut SourceDb, path: &Path, cx: Option<Context>) -> Result<NginxModel, String> {
-    let mut b = Builder {
-        asts: HashMap::new(),
-        by_path: HashMap::new(),
-        resolved: HashMap::new(),
-        model: NginxModel::default(),
-        seen_problems: HashSet::new(),
-        covered: HashSet::new(),
-        globs: HashMap::new(),
-        closed: HashMap::new(),
-    };
+    // `lint502 parse` and the differential tests: a file on its own, includes unfenced.
+    let mut b = Builder::new(crate::contain::Roots::unbounded());
     let id = b.load(db, path)?;
     let prefix = path.parent().map(Path::to_path_buf).unwrap_or_default();
     b.load_closure(db, id, &prefix);

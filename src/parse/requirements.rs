@@ -3256,6 +3256,8 @@ pub enum IncludeProblemKind {
     Unreadable,
     /// An `http(s):`/`file:` URL: pip fetches it; lint502 does not.
     Remote,
+    /// A path outside the checked folders (`crate::contain`): not read.
+    Outside,
 }
 
 /// `-r`/`-c` chains deeper than this stop (pip has no limit but Python's
@@ -3280,6 +3282,17 @@ pub fn resolve_includes(
     root_kind: IncludeKind,
     read: &mut dyn FnMut(&Path) -> Option<(FileId, String)>,
 ) -> ResolvedIncludes {
+    resolve_includes_within(root, root_kind, &|_| true, read)
+}
+
+/// [`resolve_includes`], reading only paths `inside` accepts: the others are
+/// reported ([`IncludeProblemKind::Outside`]) and not read.
+pub fn resolve_includes_within(
+    root: &Path,
+    root_kind: IncludeKind,
+    inside: &dyn Fn(&Path) -> bool,
+    read: &mut dyn FnMut(&Path) -> Option<(FileId, String)>,
+) -> ResolvedIncludes {
     let mut out = ResolvedIncludes::default();
     let root = normalize_path(root);
     out.files.push(IncludedFile {
@@ -3292,17 +3305,19 @@ pub fn resolve_includes(
     let mut chain: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     chain.insert(root.clone(), None);
     if let Some((id, text)) = read(&root) {
-        walk(&root, id, &text, 0, &mut chain, read, &mut out);
+        walk(&root, id, &text, 0, &mut chain, inside, read, &mut out);
     }
     out
 }
 
+#[allow(clippy::too_many_arguments)] // the walk's state, passed down the recursion
 fn walk(
     path: &Path,
     id: FileId,
     text: &str,
     depth: usize,
     chain: &mut HashMap<PathBuf, Option<PathBuf>>,
+    inside: &dyn Fn(&Path) -> bool,
     read: &mut dyn FnMut(&Path) -> Option<(FileId, String)>,
     out: &mut ResolvedIncludes,
 ) {
@@ -3346,6 +3361,13 @@ fn walk(
             ));
             continue;
         }
+        if !inside(&target) {
+            out.problems.push(problem(
+                IncludeProblemKind::Outside,
+                format!("{} is outside the checked folders", target.display()),
+            ));
+            continue;
+        }
         let Some((child_id, child_text)) = read(&target) else {
             let what = match inc.kind {
                 IncludeKind::Requirement => "requirements",
@@ -3364,7 +3386,7 @@ fn walk(
             depth: depth + 1,
         });
         chain.insert(target.clone(), Some(path.to_path_buf()));
-        walk(&target, child_id, &child_text, depth + 1, chain, read, out);
+        walk(&target, child_id, &child_text, depth + 1, chain, inside, read, out);
         chain.remove(&target);
     }
 }

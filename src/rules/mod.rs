@@ -81,6 +81,10 @@ pub static RULES: &[Rule] = &[
         check: lnt::unused_suppression::check,
     },
     Rule {
+        meta: &lnt::outside_checked_folders::META,
+        check: lnt::outside_checked_folders::check,
+    },
+    Rule {
         meta: &nginx::include_not_found::META,
         check: nginx::include_not_found::check,
     },
@@ -179,6 +183,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &python::app_not_found::META,
         check: python::app_not_found::check,
+    },
+    Rule {
+        meta: &python::requirements_include_failed::META,
+        check: python::requirements_include_failed::check,
     },
     Rule {
         meta: &cross::proxy_target_no_listener::META,

@@ -1,5 +1,6 @@
 //! The tool's own diagnostics.
 pub mod invalid_suppression;
+pub mod outside_checked_folders;
 pub mod parse_error;
 pub mod suppression_without_reason;
 pub mod unused_suppression;

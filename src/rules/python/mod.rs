@@ -5,6 +5,7 @@ pub mod feature_package_missing;
 pub mod import_not_installed;
 pub mod launcher_package_missing;
 pub mod requirement_is_stdlib;
+pub mod requirements_include_failed;
 pub mod stdlib_module_removed;
 
 use crate::diagnostic::Severity;
