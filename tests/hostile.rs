@@ -158,8 +158,8 @@ fn include_cycle_is_ngx007() {
     assert_typo_reported(&stdout);
 }
 
-/// 500 files that each include the glob that matches them all (the issue's 5,000 does not finish within the bound
-/// yet: see the report of issue 7).
+/// 5,000 files that each include the glob that matches them all: one walk stops at the expansion limit, and the
+/// files it did not reach are not walked again one by one (that took minutes before).
 #[test]
 fn include_bomb_is_bounded() {
     let dir = with_typo("hostile-bomb");
@@ -168,7 +168,7 @@ fn include_bomb_is_bounded() {
         "nginx/nginx.conf",
         b"events {}\nhttp {\n    include conf.d/*.conf;\n}\n",
     );
-    for i in 0..500 {
+    for i in 0..5000 {
         write(&dir, &format!("nginx/conf.d/f{i}.conf"), b"include conf.d/*.conf;\n");
     }
     let (stdout, stderr, code) = check(&dir, "short");

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use crate::model::directives::{Context, Ending, ModuleType, Table, Verdict, child_context};
 use crate::parse::SyntaxError;
@@ -278,7 +279,8 @@ pub struct NginxOptions {
 /// Outcome of resolving one `include`.
 #[derive(Debug, Clone)]
 enum Resolved {
-    Files(Vec<FileId>),
+    /// Shared: a glob that thousands of files include is one list, not thousands of copies.
+    Files(Rc<[FileId]>),
     /// Not read: outside the repository, a stock file, or a glob with no match.
     Nothing,
     Missing(PathBuf),
@@ -314,6 +316,10 @@ pub fn build(
         b.load_closure(db, id, &prefix);
         b.check_root(id, Role::Main, Context::MAIN, &prefix);
     }
+    for &id in &mains {
+        let prefix = db.get(id).path.parent().map(Path::to_path_buf).unwrap_or_default();
+        b.cover_reachable(id, &prefix);
+    }
     for &id in &ids {
         if b.covered.contains(&id) {
             continue;
@@ -322,6 +328,7 @@ pub fn build(
         b.load_closure(db, id, &prefix);
         if b.is_site(id) {
             b.check_root(id, Role::Site, Context::HTTP, &prefix);
+            b.cover_reachable(id, &prefix);
         }
     }
     for &id in &ids {
@@ -646,7 +653,8 @@ impl Builder {
             };
             // nginx sorts glob matches (glob(3) without GLOB_NOSORT).
             matches.sort();
-            let mut r = Resolved::Files(Vec::new());
+            let mut ids = Vec::new();
+            let mut unreadable = None;
             let mut outside = None;
             for m in matches {
                 if !self.roots.contains(&m) {
@@ -654,17 +662,14 @@ impl Builder {
                     continue;
                 }
                 match self.load(db, &m) {
-                    Ok(id) => {
-                        if let Resolved::Files(ids) = &mut r {
-                            ids.push(id);
-                        }
-                    }
+                    Ok(id) => ids.push(id),
                     Err(e) => {
-                        r = Resolved::Unreadable(m, e);
+                        unreadable = Some(Resolved::Unreadable(m, e));
                         break;
                     }
                 }
             }
+            let r = unreadable.unwrap_or_else(|| Resolved::Files(ids.into()));
             self.globs.insert(pattern, (r.clone(), outside.clone()));
             return (r, outside);
         }
@@ -680,7 +685,7 @@ impl Builder {
             };
         }
         match self.load(db, &path) {
-            Ok(id) => (Resolved::Files(vec![id]), None),
+            Ok(id) => (Resolved::Files(Rc::from([id])), None),
             Err(e) => (Resolved::Unreadable(path, e), None),
         }
     }
@@ -690,6 +695,9 @@ impl Builder {
         // A file closed before under this prefix has its whole closure loaded already.
         let mut closed = self.closed.remove(prefix).unwrap_or_default();
         let mut todo = vec![root];
+        // Each resolved list is queued once: an include bomb (every file including the glob that matches them
+        // all) costs one pass over the list, not one per file.
+        let mut queued: HashSet<*const FileId> = HashSet::new();
         while let Some(id) = todo.pop() {
             if !closed.insert(id) {
                 continue;
@@ -699,7 +707,9 @@ impl Builder {
             for (span, value) in incs {
                 let key = (span, prefix.to_path_buf());
                 if self.resolved.contains_key(&key) {
-                    if let Some(Resolved::Files(ids)) = self.resolved.get(&key) {
+                    if let Some(Resolved::Files(ids)) = self.resolved.get(&key)
+                        && queued.insert(ids.as_ptr())
+                    {
                         todo.extend(ids.iter().copied().filter(|i| !closed.contains(i)));
                     }
                     continue;
@@ -715,13 +725,54 @@ impl Builder {
                         absolute,
                     });
                 }
-                if let Resolved::Files(ids) = &r {
+                if let Resolved::Files(ids) = &r
+                    && queued.insert(ids.as_ptr())
+                {
                     todo.extend(ids.iter().copied().filter(|i| !closed.contains(i)));
                 }
                 self.resolved.insert(key, r);
             }
         }
         self.closed.insert(prefix.to_path_buf(), closed);
+    }
+
+    /// Every file the includes of `root` reach under `prefix` (after `load_closure`), each list once.
+    fn reachable(&self, root: FileId, prefix: &Path) -> Vec<FileId> {
+        let mut seen = HashSet::from([root]);
+        let mut queued: HashSet<*const FileId> = HashSet::new();
+        let mut todo = vec![root];
+        let mut out = Vec::new();
+        while let Some(id) = todo.pop() {
+            let mut incs = Vec::new();
+            collect_include_spans(self.top(id), &mut incs);
+            for (span, _) in incs {
+                if let Some(Resolved::Files(ids)) = self.resolved.get(&(span, prefix.to_path_buf()))
+                    && queued.insert(ids.as_ptr())
+                {
+                    for &f in ids.iter() {
+                        if seen.insert(f) {
+                            out.push(f);
+                            todo.push(f);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Files the includes of `root` reach but the walk did not expand (it stopped at a limit) are included all
+    /// the same: they are not roots of their own, and must not each be walked again.
+    fn cover_reachable(&mut self, root: FileId, prefix: &Path) {
+        for f in self.reachable(root, prefix) {
+            if self.covered.insert(f) {
+                self.model.files.push(FileInfo {
+                    id: f,
+                    role: Role::Included,
+                    context: "unchecked",
+                });
+            }
+        }
     }
 
     /// Check a file that no other includes, as `role`, from context `cx`.
@@ -898,7 +949,7 @@ impl<'a> Walk<'a> {
                 let key = (arg.span, self.prefix.to_path_buf());
                 match self.resolved.get(&key) {
                     Some(Resolved::Files(ids)) => {
-                        for &inc in ids {
+                        for &inc in ids.iter() {
                             // Every inclusion considered counts, refused ones too, and each include statement
                             // reports one problem: a glob that thousands of files include again stays bounded
                             // (tests/hostile.rs, include bomb).
