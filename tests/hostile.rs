@@ -1,6 +1,7 @@
 //! Hostile input (issue 7): each case runs the `lint502` binary in a subprocess, so that a stack overflow would show
 //! as a failed exit code instead of aborting this test binary, and asserts a clean exit, the diagnostic, that the
-//! other files are still checked, and a generous time bound (a guard against hangs, not a speed target).
+//! other files are still checked, a generous time bound (a guard against hangs, not a speed target) and a memory
+//! bound (the child runs under `ulimit -v`).
 
 mod common;
 
@@ -20,11 +21,17 @@ fn write(dir: &Path, path: &str, bytes: &[u8]) {
     std::fs::write(p, bytes).expect("write");
 }
 
-/// Run `lint502 check . --format <format>` in `dir`; stdout, stderr, exit code.
+/// The memory bound: the child's address space (`ulimit -v`, in KiB). Past it an allocation fails, the process
+/// aborts, and the exit-code assertions fail. A run here peaks at about 30 MB resident (the 5,000-file include bomb,
+/// debug build).
+const ADDRESS_SPACE_KIB: u32 = 1024 * 1024;
+
+/// Run `lint502 check . --format <format>` in `dir` under the memory bound; stdout, stderr, exit code.
 fn check(dir: &Path, format: &str) -> (String, String, Option<i32>) {
     let start = Instant::now();
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_lint502"))
-        .args(["check", ".", "--format", format])
+    let limit = format!("ulimit -v {ADDRESS_SPACE_KIB}; exec \"$0\" \"$@\"");
+    let out: Output = Command::new("sh")
+        .args(["-c", &limit, env!("CARGO_BIN_EXE_lint502"), "check", ".", "--format", format])
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
