@@ -31,7 +31,15 @@ fn check(dir: &Path, format: &str) -> (String, String, Option<i32>) {
     let start = Instant::now();
     let limit = format!("ulimit -v {ADDRESS_SPACE_KIB}; exec \"$0\" \"$@\"");
     let out: Output = Command::new("sh")
-        .args(["-c", &limit, env!("CARGO_BIN_EXE_lint502"), "check", ".", "--format", format])
+        .args([
+            "-c",
+            &limit,
+            env!("CARGO_BIN_EXE_lint502"),
+            "check",
+            ".",
+            "--format",
+            format,
+        ])
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
