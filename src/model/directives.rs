@@ -249,13 +249,15 @@ impl Table {
     /// Parse the TSV. The file is generated and checked by tests; a malformed
     /// row is skipped rather than trusted.
     pub fn from_tsv(tsv: &'static str) -> Table {
-        let mut by_name: HashMap<&'static str, Vec<Command>> = HashMap::new();
+        let mut by_name: HashMap<&'static str, Vec<Command>> = HashMap::with_capacity(1024);
         for line in tsv.lines() {
             if line.starts_with('#') || line.starts_with("name\t") || line.is_empty() {
                 continue;
             }
-            let f: Vec<&'static str> = line.split('\t').collect();
-            let [name, module, mtype, flags, origin] = f[..] else {
+            let mut f = line.split('\t');
+            let (Some(name), Some(module), Some(mtype), Some(flags), Some(origin), None) =
+                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
+            else {
                 continue;
             };
             let module_type = match mtype {

@@ -10,7 +10,8 @@
 //!   `google.cloud.storage`).
 //! * `extras.tsv`: the transitive closure that installing `dist` or `dist[extra]` brings along.
 //!
-//! The files are compiled in with `include_str!`. They are parsed once, on first use.
+//! `build.rs` compiles the files into sorted static arrays (`generated` below), looked up by binary
+//! search: nothing is parsed at start-up.
 //!
 //! Module names may be dotted. Entries below namespace packages are dotted in the table
 //! (`google.cloud.storage`), and the functions here match an import against them by prefix.
@@ -20,10 +21,14 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
+#[cfg(test)]
 const STDLIB_TSV: &str = include_str!("../../data/python/stdlib.tsv");
+#[cfg(test)]
 const IMPORT_NAMES_TSV: &str = include_str!("../../data/python/import-names.tsv");
+#[cfg(test)]
 const EXTRAS_TSV: &str = include_str!("../../data/python/extras.tsv");
 /// Bare-requirement closures of the long tail (same columns as extras.tsv).
+#[cfg(test)]
 const CLOSURES_TSV: &str = include_str!("../../data/python/closures.tsv");
 
 /// A Python `(major, minor)` version.
@@ -34,27 +39,30 @@ pub const OLDEST_VERSION: PyVersion = (3, 8);
 /// The newest version `stdlib.tsv` covers. Newer versions are answered as this one.
 pub const NEWEST_VERSION: PyVersion = (3, 14);
 
-struct Tables {
-    /// stdlib top-level module → (first, last) version that has it.
-    stdlib: HashMap<&'static str, (PyVersion, PyVersion)>,
-    /// canonical distribution → modules (empty: the distribution installs no module).
-    modules: HashMap<&'static str, Vec<&'static str>>,
-    /// (canonical distribution, extra or "-") → closure.
-    extras: HashMap<(&'static str, &'static str), Vec<&'static str>>,
+/// The tables, as `build.rs` wrote them from `data/python/*.tsv`.
+#[allow(clippy::type_complexity)] // generated tuples, documented in build.rs
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/pydata_tables.rs"));
 }
 
-fn tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| Tables {
-        stdlib: parse_stdlib(STDLIB_TSV),
-        modules: parse_import_names(IMPORT_NAMES_TSV),
-        extras: {
-            let mut m = parse_extras(CLOSURES_TSV);
-            // extras.tsv wins where both have a row.
-            m.extend(parse_extras(EXTRAS_TSV));
-            m
-        },
-    })
+fn stdlib_row(module: &str) -> Option<(PyVersion, PyVersion)> {
+    let t = generated::STDLIB;
+    t.binary_search_by(|(m, _, _)| (*m).cmp(module))
+        .ok()
+        .map(|i| (t[i].1, t[i].2))
+}
+
+fn modules_row(dist: &str) -> Option<&'static [&'static str]> {
+    let t = generated::MODULES;
+    t.binary_search_by(|(d, _)| (*d).cmp(dist)).ok().map(|i| t[i].1)
+}
+
+/// The rows of one distribution in `EXTRAS` (sorted by distribution, then extra).
+fn extras_rows(dist: &str) -> &'static [(&'static str, &'static str, &'static [&'static str])] {
+    let t = generated::EXTRAS;
+    let start = t.partition_point(|(d, _, _)| *d < dist);
+    let end = start + t[start..].partition_point(|(d, _, _)| *d == dist);
+    &t[start..end]
 }
 
 /// module (as written in the table) → distributions providing it, and proper dotted prefix of a
@@ -65,6 +73,7 @@ type ReverseMaps = (
 );
 
 /// Data rows of a generated TSV: `#` comment lines and the column-header row are skipped.
+#[cfg(test)]
 fn data_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -72,53 +81,10 @@ fn data_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
         .map(|l| l.split('\t').collect())
 }
 
-fn parse_version(s: &str) -> Option<PyVersion> {
-    let (major, minor) = s.split_once('.')?;
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
-fn parse_stdlib(text: &'static str) -> HashMap<&'static str, (PyVersion, PyVersion)> {
-    data_rows(text)
-        .filter_map(|cols| match cols[..] {
-            [name, first, last] => Some((name, (parse_version(first)?, parse_version(last)?))),
-            _ => None,
-        })
-        .collect()
-}
-
-fn parse_import_names(text: &'static str) -> HashMap<&'static str, Vec<&'static str>> {
-    let mut map: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
-    for cols in data_rows(text) {
-        if let [dist, module, ..] = cols[..] {
-            let mods = map.entry(dist).or_default();
-            if module != "-" {
-                mods.push(module);
-            }
-        }
-    }
-    map
-}
-
-fn parse_extras(text: &'static str) -> HashMap<(&'static str, &'static str), Vec<&'static str>> {
-    data_rows(text)
-        .filter_map(|cols| match cols[..] {
-            [dist, extra, _version, brings] => {
-                let closure = if brings == "-" {
-                    Vec::new()
-                } else {
-                    brings.split(',').collect()
-                };
-                Some(((dist, extra), closure))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-fn build_reverse(modules: &HashMap<&'static str, Vec<&'static str>>) -> ReverseMaps {
+fn build_reverse(modules: &'static [(&'static str, &'static [&'static str])]) -> ReverseMaps {
     let mut providers: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
     let mut namespaces: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
-    for (&dist, mods) in modules {
+    for &(dist, mods) in modules {
         for &m in mods {
             providers.entry(m).or_default().push(dist);
             for (i, _) in m.match_indices('.') {
@@ -170,7 +136,7 @@ pub fn is_stdlib(module_top: &str, version: PyVersion) -> bool {
 /// The first and last version in 3.8..=3.14 that have this standard-library module. A first
 /// version of 3.8 means "3.8 or earlier", and a last version of 3.14 means "still present".
 pub fn stdlib_since_until(module: &str) -> Option<(PyVersion, PyVersion)> {
-    tables().stdlib.get(top_level(module)).copied()
+    stdlib_row(top_level(module))
 }
 
 /// When `module` was standard library in an earlier version but not in `version`: the version
@@ -184,10 +150,7 @@ pub fn removed_in(module: &str, version: PyVersion) -> Option<PyVersion> {
 /// The modules a distribution provides, as recorded in `import-names.tsv` (`None` when the
 /// distribution is not in the table). An empty slice means it installs no importable module.
 pub fn known_modules(distribution: &str) -> Option<&'static [&'static str]> {
-    tables()
-        .modules
-        .get(canonical_name(distribution).as_str())
-        .map(Vec::as_slice)
+    modules_row(canonical_name(distribution).as_str())
 }
 
 /// The modules a distribution provides: the table entry when there is one, otherwise the
@@ -290,7 +253,7 @@ pub fn distributions_providing(module_top: &str) -> Vec<&'static str> {
 
 fn reverse_maps() -> &'static ReverseMaps {
     static REVERSE: OnceLock<ReverseMaps> = OnceLock::new();
-    REVERSE.get_or_init(|| build_reverse(&tables().modules))
+    REVERSE.get_or_init(|| build_reverse(generated::MODULES))
 }
 
 /// Whether installing `distribution` makes `import module` work, going by [`modules_of`]:
@@ -308,12 +271,12 @@ pub fn provides(distribution: &str, module: &str) -> bool {
 /// the union of the recorded closures of the bare requirement and of each extra, sorted. Extras
 /// not recorded are ignored. A distribution not in `extras.tsv` gives an empty list.
 pub fn brings_along(dist_canonical: &str, extras: &[&str]) -> Vec<&'static str> {
-    let t = tables();
     let dist = canonical_name(dist_canonical);
+    let rows = extras_rows(&dist);
     let mut out = BTreeSet::new();
     let keys = std::iter::once("-".to_string()).chain(extras.iter().map(|e| canonical_name(e)));
     for extra in keys {
-        if let Some(closure) = t.extras.get(&(dist.as_str(), extra.as_str())) {
+        if let Some((_, _, closure)) = rows.iter().find(|(_, e, _)| *e == extra) {
             out.extend(closure.iter().copied());
         }
     }
@@ -324,11 +287,10 @@ pub fn brings_along(dist_canonical: &str, extras: &[&str]) -> Vec<&'static str> 
 /// distribution is not there.
 pub fn extras_of(dist: &str) -> Vec<&'static str> {
     let dist = canonical_name(dist);
-    let mut out: Vec<&'static str> = tables()
-        .extras
-        .keys()
-        .filter(|(d, e)| *d == dist && *e != "-")
-        .map(|&(_, e)| e)
+    let mut out: Vec<&'static str> = extras_rows(&dist)
+        .iter()
+        .filter(|(_, e, _)| *e != "-")
+        .map(|&(_, e, _)| e)
         .collect();
     out.sort_unstable();
     out
@@ -353,11 +315,10 @@ mod tests {
                 "a row with the wrong column count"
             );
         }
-        let t = tables();
-        assert_eq!(t.stdlib.len(), data_rows(STDLIB_TSV).count());
+        assert_eq!(generated::STDLIB.len(), data_rows(STDLIB_TSV).count());
         // closures.tsv leaves out the distributions extras.tsv covers.
         assert_eq!(
-            t.extras.len(),
+            generated::EXTRAS.len(),
             data_rows(EXTRAS_TSV).count() + data_rows(CLOSURES_TSV).count()
         );
         assert!(brings_along("django-prometheus", &[]).contains(&"prometheus-client"));
