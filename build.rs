@@ -1,8 +1,13 @@
-//! Compiles the bundled Python packaging tables (`data/python/*.tsv`) into sorted static arrays, so
-//! that a run looks facts up by binary search instead of parsing ~180 KB of TSV at start-up (that
-//! parse was most of the instructions of a small deployment's check; see the README's performance
-//! section). The TSV files stay the source of truth; `src/model/pydata.rs` documents their columns.
-//! Rows that do not have the expected columns are skipped, as the runtime reader did.
+//! Compiles the bundled tables into static arrays, so that a run does not split ~300 KB of TSV at
+//! start-up (that was most of the instructions of a small deployment's check; see the README's
+//! performance section):
+//! - `data/python/*.tsv` into sorted arrays looked up by binary search (`src/model/pydata.rs`
+//!   documents the columns);
+//! - `data/nginx/directives.tsv` into its rows, fields and flag names already split
+//!   (`src/model/directives.rs` turns flag names into bits).
+//!
+//! The TSV files stay the source of truth. Rows without the expected columns are skipped, as the
+//! runtime readers did.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -87,4 +92,21 @@ fn main() {
 
     let dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&dir).join("pydata_tables.rs"), out).expect("write pydata_tables.rs");
+
+    // nginx directives, in file order: (name, module, module type, flag names, origin).
+    let tsv = read("data/nginx/directives.tsv");
+    let mut out = String::from("pub static DIRECTIVE_ROWS: &[(&str, &str, &str, &[&str], &str)] = &[\n");
+    for line in tsv.lines() {
+        if line.starts_with('#') || line.starts_with("name\t") || line.is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let [name, module, mtype, flags, origin] = f[..] else {
+            continue;
+        };
+        let flags: Vec<&str> = flags.split('|').collect();
+        let _ = writeln!(out, "    ({name:?}, {module:?}, {mtype:?}, &{flags:?}, {origin:?}),");
+    }
+    out.push_str("];\n");
+    std::fs::write(Path::new(&dir).join("nginx_directives.rs"), out).expect("write nginx_directives.rs");
 }

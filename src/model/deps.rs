@@ -375,7 +375,7 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         None => PyApp::scan(inputs.checked),
     };
     timer.lap("python scan");
-    let base: Vec<PathBuf> = inputs
+    let mut base: Vec<PathBuf> = inputs
         .checked
         .iter()
         .map(|r| {
@@ -386,6 +386,9 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
             }
         })
         .collect();
+    // Each folder once (many files named in one folder; see `PyApp::from_files`).
+    let mut seen_base = std::collections::HashSet::new();
+    base.retain(|b| seen_base.insert(b.clone()));
 
     // 1. Requirement files, and which are installed.
     // Requirement files at most four levels down (`requirements/prod.txt`,

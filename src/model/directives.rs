@@ -7,7 +7,11 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const TABLE_TSV: &str = include_str!("../../data/nginx/directives.tsv");
+/// `data/nginx/directives.tsv`, split into fields by `build.rs`.
+#[allow(clippy::type_complexity)] // generated tuples, documented in build.rs
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/nginx_directives.rs"));
+}
 
 // Flag values from nginx's headers (ngx_conf_file.h, ngx_http_config.h,
 // ngx_event.h, ngx_stream.h, ngx_mail.h).
@@ -243,23 +247,22 @@ impl Table {
     /// The table compiled into lint502.
     pub fn get() -> &'static Table {
         static TABLE: OnceLock<Table> = OnceLock::new();
-        TABLE.get_or_init(|| Table::from_tsv(TABLE_TSV))
+        TABLE.get_or_init(|| Table::from_rows(generated::DIRECTIVE_ROWS))
     }
 
-    /// Parse the TSV. The file is generated and checked by tests; a malformed
-    /// row is skipped rather than trusted.
-    pub fn from_tsv(tsv: &'static str) -> Table {
+    /// Build the table from the rows of `directives.tsv` (generated and checked by tests); a row
+    /// with an unknown module type or flag is skipped rather than trusted.
+    pub fn from_rows(
+        rows: &'static [(
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static [&'static str],
+            &'static str,
+        )],
+    ) -> Table {
         let mut by_name: HashMap<&'static str, Vec<Command>> = HashMap::with_capacity(1024);
-        for line in tsv.lines() {
-            if line.starts_with('#') || line.starts_with("name\t") || line.is_empty() {
-                continue;
-            }
-            let mut f = line.split('\t');
-            let (Some(name), Some(module), Some(mtype), Some(flags), Some(origin), None) =
-                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
-            else {
-                continue;
-            };
+        for &(name, module, mtype, flags, origin) in rows {
             let module_type = match mtype {
                 "CORE" => ModuleType::Core,
                 "CONF" => ModuleType::Conf,
@@ -271,7 +274,7 @@ impl Table {
             };
             let mut bits = 0;
             let mut ok = true;
-            for flag in flags.split('|') {
+            for flag in flags {
                 match flag_value(flag) {
                     Some((v, _)) => bits |= v,
                     None => ok = false,
