@@ -1,0 +1,1 @@
+module.exports = class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [class [
