@@ -448,3 +448,24 @@ fn includes_and_requirements_outside_are_reported_not_read() {
         "{stdout}"
     );
 }
+
+/// An include inside a block that reaches its own file again (found by the `check` fuzz target: it recursed
+/// until the stack overflowed, SIGSEGV): the block keeps the include chain it was read under, so the loop is
+/// NGX007 at the inner include.
+#[test]
+fn include_cycle_through_a_block_is_ngx007_not_a_crash() {
+    let dir = with_typo("hostile-block-cycle");
+    write(&dir, "nginx/nginx.conf", b"events {} http { include conf.d/*.conf; }\n");
+    write(
+        &dir,
+        "nginx/conf.d/app.conf",
+        b"server { location / { include conf.d/*.conf; } }\n",
+    );
+    let (stdout, stderr, code) = check(&dir, "short");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("nginx/conf.d/app.conf:1:31: error[NGX007] include \"conf.d/*.conf\" includes a file that is already being read"),
+        "{stdout}"
+    );
+    assert_typo_reported(&stdout);
+}

@@ -21,6 +21,13 @@ pub const MAX_NGINX_FILES: usize = 10_000;
 /// not expanded further (files included many times over multiply).
 pub const MAX_EXPANDED_STATEMENTS: usize = 1_000_000;
 
+/// Blocks inside blocks, across includes, before the walk stops (see `Walk::level`).
+pub const MAX_LEVEL_DEPTH: usize = 512;
+
+/// A directive after includes are inlined: its file, itself, and (for a block) the include chain it was
+/// read under.
+type Flat<'a> = (FileId, &'a Directive, Vec<(FileId, Span)>);
+
 /// Files that nginx packages install next to nginx.conf. A repository often
 /// leaves them out; an include of one that is missing from the repository is
 /// assumed to be satisfied on the server (Debian's nginx-common and the
@@ -934,12 +941,7 @@ impl<'a> Walk<'a> {
 
     /// Expand includes at one level (nginx reads included files in place),
     /// checking each directive in `cx` on the way.
-    fn flatten(
-        &mut self,
-        items: Vec<(FileId, &'a Directive)>,
-        cx: Option<Context>,
-        out: &mut Vec<(FileId, &'a Directive)>,
-    ) {
+    fn flatten(&mut self, items: Vec<(FileId, &'a Directive)>, cx: Option<Context>, out: &mut Vec<Flat<'a>>) {
         for (file, d) in items {
             if let Some(cx) = cx {
                 self.check(cx, d);
@@ -1007,7 +1009,16 @@ impl<'a> Walk<'a> {
                 }
                 continue;
             }
-            out.push((file, d));
+            // A block keeps the include chain it was read under: `level` restores it while it walks
+            // the block, so that an include inside the block sees the files it is already inside
+            // (fuzzing found `location / { include conf.d/*.conf; }` in conf.d recursing until the stack
+            // overflowed).
+            let chain = if d.block.is_some() {
+                self.stack.clone()
+            } else {
+                Vec::new()
+            };
+            out.push((file, d, chain));
         }
     }
 
@@ -1054,7 +1065,7 @@ impl<'a> Walk<'a> {
         let mut flat = Vec::new();
         self.flatten(items, cx, &mut flat);
         let mut settings = inherited.clone();
-        for (_, d) in &flat {
+        for (_, d, _) in &flat {
             if d.block.is_some() {
                 continue;
             }
@@ -1071,11 +1082,19 @@ impl<'a> Walk<'a> {
             }
             entry.values.push((args, d.span));
         }
-        for (_, d) in &flat {
+        for (_, d, _) in &flat {
             self.fact(d, cx, owner);
         }
-        for (file, d) in flat {
+        for (file, d, chain) in flat {
             let Some(block) = &d.block else { continue };
+            // Blocks nest at most MAX_NESTING deep in one file; through includes a walk this deep is a
+            // runaway, stopped before the native stack is.
+            if depth > MAX_LEVEL_DEPTH {
+                if self.reported.insert(d.span) {
+                    self.include_problems.push(IncludeProblem::TooDeep { span: d.span });
+                }
+                continue;
+            }
             let Body::Directives(children) = &block.body else {
                 continue;
             };
@@ -1137,7 +1156,9 @@ impl<'a> Walk<'a> {
                 // `if` and `limit_except` stay inside their location.
                 _ => owner,
             };
+            let outer = std::mem::replace(&mut self.stack, chain);
             let s = self.level(items, child_cx, &settings, depth + 1, child_owner);
+            self.stack = outer;
             match (child_owner, d.name()) {
                 (Owner::Location(_, li), "location") => self.locations[li].settings = s,
                 // nginx merges (and checks) each server's settings too.
