@@ -1476,11 +1476,7 @@ fn parsed(db: &mut SourceDb, app: &mut PyApp, path: &Path) -> Option<(FileId, Mo
     if let Some(id) = db.find(path) {
         return Some((id, crate::parse::python::parse_module(id, &db.get(id).text)));
     }
-    let meta = std::fs::metadata(path).ok()?;
-    if meta.len() > crate::discover::MAX_FILE_SIZE {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::source::read_bounded(path).ok()?;
     let id = db.add(SourceFile::new(
         path.to_path_buf(),
         crate::source::display_path(path),

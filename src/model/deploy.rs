@@ -140,11 +140,7 @@ fn declares_dependencies(path: &Path, name: &str) -> bool {
 }
 
 fn read_small(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if meta.len() > crate::discover::MAX_FILE_SIZE {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::source::read_bounded(path).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -152,11 +148,7 @@ fn load(db: &mut SourceDb, path: &Path) -> Option<FileId> {
     if let Some(id) = db.find(path) {
         return Some(id);
     }
-    let meta = std::fs::metadata(path).ok()?;
-    if meta.len() > crate::discover::MAX_FILE_SIZE {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::source::read_bounded(path).ok()?;
     if bytes.contains(&0) {
         return None;
     }

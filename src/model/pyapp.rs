@@ -259,11 +259,7 @@ impl PyApp {
     pub fn parsed(&mut self, db: &mut SourceDb, i: usize) -> Option<&(FileId, Module)> {
         if !self.parsed.contains_key(&i) {
             let path = self.files.get(i)?.clone();
-            let meta = std::fs::metadata(&path).ok()?;
-            if meta.len() > crate::discover::MAX_FILE_SIZE {
-                return None;
-            }
-            let bytes = std::fs::read(&path).ok()?;
+            let bytes = crate::source::read_bounded(&path).ok()?;
             let display = crate::source::display_path(&path);
             let id = db.add(SourceFile::new(path, display, bytes));
             let module = crate::parse::python::parse_module(id, &db.get(id).text);
@@ -281,11 +277,9 @@ impl PyApp {
             return;
         }
         let Some(path) = self.files.get(i).cloned() else { return };
-        let Ok(meta) = std::fs::metadata(&path) else { return };
-        if meta.len() > crate::discover::MAX_FILE_SIZE {
+        let Ok(bytes) = crate::source::read_bounded(&path) else {
             return;
-        }
-        let Ok(bytes) = std::fs::read(&path) else { return };
+        };
         let display = crate::source::display_path(&path);
         let id = db.add(SourceFile::new(path, display, bytes));
         if pool.jobs.send((i, id, db.get(id).text.clone())).is_ok() {
