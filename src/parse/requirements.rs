@@ -1772,11 +1772,45 @@ fn convert_extras(
     span: &dyn Fn(usize, usize) -> Span,
 ) -> Result<Vec<Spanned<String>>, SyntaxError> {
     const PLACEHOLDER: &str = "placeholder";
-    let text = format!("{PLACEHOLDER}{}", extras.to_lowercase());
+    let lower = extras.to_lowercase();
+    let text = format!("{PLACEHOLDER}{lower}");
+    // Lowercasing may change a character's length (`İ` → `i̇`): each byte of
+    // `lower` maps back to the start of the character of `extras` it came
+    // from, so a span never lands inside a character (found by fuzzing).
+    // `str::to_lowercase` differs from lowercasing each character only for
+    // a final sigma, which has the same length either way.
+    let mut back: Vec<usize> = Vec::with_capacity(lower.len() + 1);
+    for (i, c) in extras.char_indices() {
+        let n: usize = c.to_lowercase().map(char::len_utf8).sum();
+        back.extend(std::iter::repeat_n(i, n));
+    }
+    let aligned = back.len() == lower.len();
+    back.push(extras.len());
+    let start_of = |local: usize| -> usize {
+        let k = local.saturating_sub(PLACEHOLDER.len());
+        if aligned {
+            back[k.min(lower.len())]
+        } else {
+            let mut k = k.min(extras.len());
+            while !extras.is_char_boundary(k) {
+                k -= 1;
+            }
+            k
+        }
+    };
+    let end_of = |local: usize| -> usize {
+        let k = local.saturating_sub(PLACEHOLDER.len()).min(lower.len());
+        let o = start_of(local);
+        // Inside a character's expansion: the end of that character.
+        if aligned && k > 0 && back[k - 1] == o && k < lower.len() {
+            return extras[o..].chars().next().map_or(o, |c| o + c.len_utf8());
+        }
+        o
+    };
     let shifted = |a: usize, b: usize| {
-        let a = (a.saturating_sub(PLACEHOLDER.len()) + at).min(at + extras.len());
-        let b = (b.saturating_sub(PLACEHOLDER.len()) + at).clamp(a, at + extras.len());
-        span(a, b)
+        let a = start_of(a);
+        let b = end_of(b).max(a);
+        span(at + a, at + b)
     };
     let parsed = Pep508::new(&text, 0, &shifted).requirement().map_err(|e| SyntaxError {
         message: e.message,
@@ -1954,19 +1988,24 @@ fn pip_line(text: &str, span: &dyn Fn(usize, usize) -> Span) -> Result<Parts, Sy
     // normalized absolute path (`normpath` drops a trailing `/`, `.`…).
     let norm = posix_normpath(name);
     let (path, extras_text) = if norm == name {
-        strip_extras(name, true)
+        let (path, e) = strip_extras(name, true);
+        (path, e.map(|(at, e)| (Some(at), e)))
     } else {
         match strip_extras(&norm, true) {
             (_, Some((_, e))) => match name.rfind(e) {
                 // Where the extras are in the text as written.
-                Some(at) => (name[..at].trim_end_matches(py_space), Some((at, e))),
-                None => (name, Some((0, e))),
+                Some(at) => (name[..at].trim_end_matches(py_space), Some((Some(at), e))),
+                None => (name, Some((None, e))),
             },
             (_, None) => (name, None),
         }
     };
     let extras = match extras_text {
-        Some((at, e)) => convert_extras(e, at, &nspan)?,
+        Some((Some(at), e)) => convert_extras(e, at, &nspan)?,
+        // Normalizing changed the extras' text, so they are not in the line
+        // as written: an error points at the whole path (offsets into the
+        // normalized text would land anywhere, even inside a character).
+        Some((None, e)) => convert_extras(e, 0, &|_, _| nspan(0, name.len()))?,
         None => Vec::new(),
     };
     let archive = is_archive(path);
@@ -4024,6 +4063,37 @@ mod tests {
     }
 
     // ---------------------------------------------------------- decoding
+
+    /// Found by fuzzing: extras whose text changes when the path is normalized
+    /// (`a//b` → `a/b`) or lowercased (`İ` → `i̇`, one byte longer) gave error
+    /// spans computed on the changed text, which could end inside a character.
+    #[test]
+    fn extras_error_spans_stay_on_characters() {
+        let mut errors = 0;
+        for line in [
+            "€/x[a//b]",
+            "./€€[a//b]",
+            "-e €/x[a//b]",
+            "€/x[a/./b]",
+            "./pkg[İ]",
+            "./pkg[aİb]",
+            "./pkg[İx,]",
+            "-e ./pkg[İ]",
+            "./pkg[a, İ]",
+        ] {
+            let f = parse(F, line);
+            errors += f.errors.len();
+            for e in &f.errors {
+                let (a, b) = (e.span.start as usize, e.span.end as usize);
+                assert!(
+                    a <= b && b <= line.len() && line.is_char_boundary(a) && line.is_char_boundary(b),
+                    "{line:?}: span {a}..{b} ({})",
+                    e.message
+                );
+            }
+        }
+        assert_eq!(errors, 9, "one error per line");
+    }
 
     #[test]
     fn decodes_boms_with_byte_spans() {
