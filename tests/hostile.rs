@@ -469,3 +469,72 @@ fn include_cycle_through_a_block_is_ngx007_not_a_crash() {
     );
     assert_typo_reported(&stdout);
 }
+
+/// A virtualenv and an app package reached through symlinks out of the repository are not read: the
+/// virtualenv's metadata would map `secret-dist` to `secretmod` (a virtualenv inside silences PY001, the
+/// control below), and the package's `main.py` would answer whether `application` exists.
+#[cfg(unix)]
+#[test]
+fn virtualenv_and_app_package_behind_symlinks_out_are_not_read() {
+    let base = common::temp_dir("hostile-contain-venv");
+    let venv = |root: &Path, at: &str| {
+        write(root, &format!("{at}/pyvenv.cfg"), b"home = /usr/bin\n");
+        let info = format!("{at}/lib/python3.11/site-packages/secret_dist-9.9.dist-info");
+        write(
+            root,
+            &format!("{info}/METADATA"),
+            b"Metadata-Version: 2.1\nName: secret-dist\nVersion: 9.9\n",
+        );
+        write(root, &format!("{info}/top_level.txt"), b"secretmod\n");
+    };
+    let app = |root: &Path| {
+        write(
+            root,
+            "Procfile",
+            b"web: gunicorn --bind 0.0.0.0:$PORT pkg.main:applicaton\n",
+        );
+        write(root, "requirements.txt", b"gunicorn==23.0.0\nsecret-dist==9.9\n");
+        write(root, "wsgi.py", b"import secretmod\n");
+    };
+    venv(&base, "outside/venv");
+    write(&base, "outside/pkg/__init__.py", b"");
+    write(
+        &base,
+        "outside/pkg/main.py",
+        b"import secretmod\napplication_secret_42 = object()\n",
+    );
+    let repo = base.join("repo");
+    app(&repo);
+    std::os::unix::fs::symlink(base.join("outside/venv"), repo.join(".venv")).expect("symlink");
+    std::os::unix::fs::symlink(base.join("outside/pkg"), repo.join("pkg")).expect("symlink");
+    let (stdout, stderr, _) = check(&repo, "short");
+    // The virtualenv outside was not read: nothing maps secret-dist to secretmod.
+    assert!(
+        stdout.contains("wsgi.py:1:8: warning[PY001] imports `secretmod`"),
+        "{stdout}{stderr}"
+    );
+    // The package outside was not read: nothing is said about `pkg.main` or its names.
+    assert!(
+        !stdout.contains("pkg.main") && !stdout.contains("secret_42"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("repo/.venv: symlink") || stderr.contains(".venv: symlink"),
+        "{stderr}"
+    );
+
+    // Control: the same virtualenv inside the repository is read (PY001 silent), and the same package
+    // inside is read (the misspelt attribute is reported).
+    let inside = base.join("inside");
+    app(&inside);
+    venv(&inside, ".venv");
+    write(&inside, "pkg/__init__.py", b"");
+    write(
+        &inside,
+        "pkg/main.py",
+        b"import secretmod\napplication_secret_42 = object()\n",
+    );
+    let (stdout, stderr, _) = check(&inside, "short");
+    assert!(!stdout.contains("PY001"), "{stdout}{stderr}");
+    assert!(stdout.contains("applicaton"), "{stdout}{stderr}");
+}

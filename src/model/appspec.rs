@@ -31,6 +31,7 @@
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
+use crate::contain::Roots;
 use crate::model::backend::{Backend, BackendModel};
 use crate::model::deps::DepsModel;
 use crate::model::pyapp::PyApp;
@@ -147,10 +148,12 @@ pub fn build(
             d = x.parent().map(Path::to_path_buf);
         }
     }
+    let fence = Roots::of(checked);
     let cx = Cx {
         roots,
+        installed: installed_modules(deps, checked, &fence),
+        fence,
         dirs: dirs.into_iter().collect(),
-        installed: installed_modules(deps, checked),
     };
     let mut out = Vec::new();
     for b in &backends.backends {
@@ -163,6 +166,8 @@ pub fn build(
 
 struct Cx {
     roots: Vec<PathBuf>,
+    /// What may be read: the checked folders with symlinks resolved.
+    fence: Roots,
     /// Folders of the repository that hold Python files (and their parents).
     dirs: Vec<PathBuf>,
     /// Top-level modules that installed distributions provide.
@@ -171,7 +176,7 @@ struct Cx {
 
 /// Top-level modules the declared requirements and the repository's
 /// virtualenv provide.
-fn installed_modules(deps: &DepsModel, checked: &[PathBuf]) -> HashSet<String> {
+fn installed_modules(deps: &DepsModel, checked: &[PathBuf], fence: &Roots) -> HashSet<String> {
     let mut out = HashSet::new();
     for d in &deps.declared {
         for m in crate::model::pydata::modules_of(&d.canonical) {
@@ -185,7 +190,7 @@ fn installed_modules(deps: &DepsModel, checked: &[PathBuf]) -> HashSet<String> {
         } else {
             c.clone()
         };
-        if let Some(v) = crate::model::venv::find(&base) {
+        if let Some(v) = crate::model::venv::find(&base, fence) {
             for ms in v.modules.values() {
                 out.extend(ms.iter().cloned());
             }
@@ -220,8 +225,24 @@ enum Loc {
 }
 
 impl Loc {
-    /// The repository paths that are `rel` below this folder.
-    fn repo_paths(&self, rel: &Path) -> Vec<PathBuf> {
+    /// The repository paths that are `rel` below this folder, except those
+    /// that resolve outside the checked folders (a symlink out, a `COPY ..`):
+    /// those are neither listed, probed nor read (`crate::contain`).
+    fn repo_paths(&self, rel: &Path, fence: &Roots) -> Vec<PathBuf> {
+        let mut out = self.repo_paths_unfenced(rel);
+        out.retain(|p| fence.contains(on_disk(p)));
+        out
+    }
+
+    /// Whether `rel` below this folder is a repository path the fence keeps
+    /// lint502 from (see [`Loc::repo_paths`]).
+    fn fenced_out(&self, rel: &Path, fence: &Roots) -> bool {
+        self.repo_paths_unfenced(rel)
+            .iter()
+            .any(|p| !fence.contains(on_disk(p)))
+    }
+
+    fn repo_paths_unfenced(&self, rel: &Path) -> Vec<PathBuf> {
         match self {
             Loc::Repo(d) => vec![d.join(rel)],
             Loc::Image { path, mounts } => {
@@ -242,8 +263,8 @@ impl Loc {
         }
     }
 
-    fn has_dir(&self, rel: &Path) -> bool {
-        if self.repo_paths(rel).iter().any(|p| on_disk(p).is_dir()) {
+    fn has_dir(&self, rel: &Path, fence: &Roots) -> bool {
+        if self.repo_paths(rel, fence).iter().any(|p| on_disk(p).is_dir()) {
             return true;
         }
         match self {
@@ -256,8 +277,11 @@ impl Loc {
         }
     }
 
-    fn files(&self, rel: &Path) -> Vec<PathBuf> {
-        self.repo_paths(rel).into_iter().filter(|p| p.is_file()).collect()
+    fn files(&self, rel: &Path, fence: &Roots) -> Vec<PathBuf> {
+        self.repo_paths(rel, fence)
+            .into_iter()
+            .filter(|p| p.is_file())
+            .collect()
     }
 
     /// Whether `rel` may be something lint502 cannot see: an image path at
@@ -275,12 +299,12 @@ impl Loc {
 
     /// A compiled module (`name.cpython-312-x86_64-linux-gnu.so`, `name.pyc`)
     /// in the folder `rel` names the parent of.
-    fn has_compiled(&self, rel: &Path) -> bool {
+    fn has_compiled(&self, rel: &Path, fence: &Roots) -> bool {
         let Some(name) = rel.file_name().map(|n| n.to_string_lossy().into_owned()) else {
             return false;
         };
         let parent = rel.parent().unwrap_or(Path::new(""));
-        self.repo_paths(parent).iter().any(|d| {
+        self.repo_paths(parent, fence).iter().any(|d| {
             std::fs::read_dir(on_disk(d)).is_ok_and(|rd| {
                 rd.flatten().any(|e| {
                     let n = e.file_name().to_string_lossy().into_owned();
@@ -293,9 +317,9 @@ impl Loc {
     }
 
     /// Names of modules and packages directly in the folder `rel`.
-    fn names_in(&self, rel: &Path) -> Vec<String> {
+    fn names_in(&self, rel: &Path, fence: &Roots) -> Vec<String> {
         let mut out = Vec::new();
-        for d in self.repo_paths(rel) {
+        for d in self.repo_paths(rel, fence) {
             let Ok(rd) = std::fs::read_dir(on_disk(&d)) else {
                 continue;
             };
@@ -1071,8 +1095,8 @@ fn judge_backend(db: &mut SourceDb, m: &BackendModel, app: &mut PyApp, cx: &Cx, 
     }
     let parts: Vec<&str> = module.split('.').collect();
     let searched: Vec<String> = entries.iter().map(|l| l.display(cx)).collect();
-    let kind = match resolve(&entries, &parts) {
-        Resolved::Files(files) => missing_attribute(db, app, &files, &attribute)?,
+    let kind = match resolve(&entries, &parts, &cx.fence) {
+        Resolved::Files(files) => missing_attribute(db, app, &cx.fence, &files, &attribute)?,
         Resolved::Namespace => return None,
         Resolved::Missing { depth } => {
             if start.path_unknown {
@@ -1205,8 +1229,8 @@ fn judge_script(
     }
     let parts: Vec<&str> = module_name.split('.').collect();
     let searched: Vec<String> = entries.iter().map(|l| l.display(cx)).collect();
-    let kind = match resolve(&entries, &parts) {
-        Resolved::Files(files) => missing_attribute(db, app, &files, &attribute)?,
+    let kind = match resolve(&entries, &parts, &cx.fence) {
+        Resolved::Files(files) => missing_attribute(db, app, &cx.fence, &files, &attribute)?,
         Resolved::Namespace => return None,
         Resolved::Missing { depth } => {
             if path_unknown {
@@ -1246,20 +1270,22 @@ enum Resolved {
 /// Find a dotted module in the folders Python searches. Packages are
 /// merged across folders (as namespace packages are), which can only find
 /// more than Python does.
-fn resolve(entries: &[Loc], parts: &[&str]) -> Resolved {
+fn resolve(entries: &[Loc], parts: &[&str], fence: &Roots) -> Resolved {
     let mut files = Vec::new();
     let mut namespace = false;
     let mut depth = 0;
     for e in entries {
         for i in 0..parts.len() {
             let rel: PathBuf = parts[..=i].iter().collect();
-            if e.opaque(&rel) {
+            // Behind a symlink out of the checked folders: not looked at,
+            // so nothing is claimed about it (as for an opaque image path).
+            if e.opaque(&rel) || e.fenced_out(&rel, fence) {
                 namespace = true;
                 break;
             }
             if i + 1 < parts.len() {
-                if !e.has_dir(&rel) {
-                    if e.has_compiled(&rel) {
+                if !e.has_dir(&rel, fence) {
+                    if e.has_compiled(&rel, fence) {
                         namespace = true;
                     }
                     depth = depth.max(i);
@@ -1267,11 +1293,11 @@ fn resolve(entries: &[Loc], parts: &[&str]) -> Resolved {
                 }
                 continue;
             }
-            let mut found = e.files(&rel.join("__init__.py"));
-            found.extend(e.files(&rel.with_extension("py")));
+            let mut found = e.files(&rel.join("__init__.py"), fence);
+            found.extend(e.files(&rel.with_extension("py"), fence));
             if !found.is_empty() {
                 files.extend(found);
-            } else if e.has_dir(&rel) || e.has_compiled(&rel) {
+            } else if e.has_dir(&rel, fence) || e.has_compiled(&rel, fence) {
                 namespace = true;
             } else {
                 depth = depth.max(i);
@@ -1416,13 +1442,16 @@ fn missing_module(
     // A close name where Python looks.
     let missing = parts.get(depth)?;
     let parent: PathBuf = parts[..depth].iter().collect();
-    let mut names: Vec<String> = entries.iter().flat_map(|e| e.names_in(&parent)).collect();
+    let mut names: Vec<String> = entries.iter().flat_map(|e| e.names_in(&parent, &cx.fence)).collect();
     names.sort();
     names.dedup();
     let close = closest(missing, names.iter().map(String::as_str));
     // Inside a regular package of the repository, a missing submodule is
     // certain; elsewhere only a close name makes a typo likely.
-    let in_regular_package = depth > 0 && entries.iter().any(|e| !e.files(&parent.join("__init__.py")).is_empty());
+    let in_regular_package = depth > 0
+        && entries
+            .iter()
+            .any(|e| !e.files(&parent.join("__init__.py"), &cx.fence).is_empty());
     if close.is_none() && !in_regular_package {
         return None;
     }
@@ -1452,11 +1481,12 @@ fn project_installs(cx: &Cx, root: &Path) -> bool {
         }
         for f in ["pyproject.toml", "setup.py", "setup.cfg"] {
             let p = x.join(f);
-            if p.is_file() {
+            if p.is_file() && cx.fence.contains(&p) {
                 if name == "src" {
                     return true;
                 }
-                if let Ok(text) = std::fs::read_to_string(&p)
+                if let Ok(bytes) = crate::source::read_bounded(&p)
+                    && let text = String::from_utf8_lossy(&bytes)
                     && (text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'")))
                 {
                     return true;
@@ -1468,13 +1498,17 @@ fn project_installs(cx: &Cx, root: &Path) -> bool {
     false
 }
 
-/// The module's parse, from the Python app's index when it has the file.
-fn parsed(db: &mut SourceDb, app: &mut PyApp, path: &Path) -> Option<(FileId, Module)> {
+/// The module's parse, from the Python app's index when it has the file;
+/// a file outside the checked folders is not read.
+fn parsed(db: &mut SourceDb, app: &mut PyApp, fence: &Roots, path: &Path) -> Option<(FileId, Module)> {
     if let Ok(i) = app.files.binary_search_by(|f| f.as_path().cmp(path)) {
         return app.parsed(db, i).cloned();
     }
     if let Some(id) = db.find(path) {
         return Some((id, crate::parse::python::parse_module(id, &db.get(id).text)));
+    }
+    if !fence.contains(path) {
+        return None;
     }
     let bytes = crate::source::read_bounded(path).ok()?;
     let id = db.add(SourceFile::new(
@@ -1508,10 +1542,16 @@ const APP_MAKERS: &[&str] = &[
     "ProxyFix",
 ];
 
-fn missing_attribute(db: &mut SourceDb, app: &mut PyApp, files: &[PathBuf], name: &str) -> Option<ProblemKind> {
+fn missing_attribute(
+    db: &mut SourceDb,
+    app: &mut PyApp,
+    fence: &Roots,
+    files: &[PathBuf],
+    name: &str,
+) -> Option<ProblemKind> {
     let mut first: Option<(FileId, Option<(String, Span)>)> = None;
     for f in files {
-        let (id, module) = parsed(db, app, f)?;
+        let (id, module) = parsed(db, app, fence, f)?;
         if module.error.is_some() {
             return None;
         }
@@ -1743,13 +1783,22 @@ mod tests {
             ],
         );
         let here = vec![Loc::Repo(dir.clone())];
-        assert!(matches!(resolve(&here, &["main"]), Resolved::Missing { depth: 0 }));
-        assert!(matches!(resolve(&here, &["app", "main"]), Resolved::Files(_)));
         assert!(matches!(
-            resolve(&here, &["pkg", "nope"]),
+            resolve(&here, &["main"], &Roots::unbounded()),
+            Resolved::Missing { depth: 0 }
+        ));
+        assert!(matches!(
+            resolve(&here, &["app", "main"], &Roots::unbounded()),
+            Resolved::Files(_)
+        ));
+        assert!(matches!(
+            resolve(&here, &["pkg", "nope"], &Roots::unbounded()),
             Resolved::Missing { depth: 1 }
         ));
-        assert!(matches!(resolve(&here, &["ns"]), Resolved::Namespace));
+        assert!(matches!(
+            resolve(&here, &["ns"], &Roots::unbounded()),
+            Resolved::Namespace
+        ));
         let image = Loc::Image {
             path: "/code".into(),
             mounts: vec![Mount {
@@ -1758,10 +1807,17 @@ mod tests {
             }],
         };
         assert!(matches!(
-            resolve(std::slice::from_ref(&image), &["src", "svc", "api"]),
+            resolve(
+                std::slice::from_ref(&image),
+                &["src", "svc", "api"],
+                &Roots::unbounded()
+            ),
             Resolved::Files(_)
         ));
-        assert!(matches!(resolve(&[image], &["svc", "api"]), Resolved::Missing { .. }));
+        assert!(matches!(
+            resolve(&[image], &["svc", "api"], &Roots::unbounded()),
+            Resolved::Missing { .. }
+        ));
         let from_stage = Loc::Image {
             path: "/code".into(),
             mounts: vec![Mount {
@@ -1769,9 +1825,13 @@ mod tests {
                 src: None,
             }],
         };
-        assert!(matches!(resolve(&[from_stage], &["anything"]), Resolved::Namespace));
+        assert!(matches!(
+            resolve(&[from_stage], &["anything"], &Roots::unbounded()),
+            Resolved::Namespace
+        ));
         let cx = Cx {
             roots: vec![dir.clone()],
+            fence: Roots::unbounded(),
             dirs: vec![dir.clone(), dir.join("app"), dir.join("src"), dir.join("src/svc")],
             installed: HashSet::new(),
         };

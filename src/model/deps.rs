@@ -688,7 +688,7 @@ pub fn build(db: &mut SourceDb, inputs: DepsInputs<'_>) -> (DepsModel, PyApp) {
         return (m, app);
     }
     // A virtualenv in the checked folder: its metadata wins over the tables.
-    let venv = base.iter().find_map(|b| crate::model::venv::find(b));
+    let venv = base.iter().find_map(|b| crate::model::venv::find(b, &fence));
     m.venv = venv.as_ref().map(|v| v.root.clone());
     m.venv_versions = venv.as_ref().map(|v| v.versions.clone()).unwrap_or_default();
     let mut provided = provided_modules(&m.declared, venv.as_ref());

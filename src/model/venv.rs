@@ -14,6 +14,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::contain::Roots;
+
 /// At most this many distributions are read from one virtualenv.
 const MAX_DISTRIBUTIONS: usize = 5_000;
 /// Metadata files larger than this are not read.
@@ -57,14 +59,21 @@ impl Venv {
 
 /// The first virtualenv in `base` or one folder below it (`venv/`,
 /// `.venv/`, `env/`, any name: `pyvenv.cfg` decides).
-pub fn find(base: &Path) -> Option<Venv> {
+///
+/// Only inside `fence` (`crate::contain`): a virtualenv folder, a
+/// `site-packages` or a `*.dist-info` that is a symlink leaving the checked
+/// folders is not read, as if absent (`.venv -> /opt/venvs/app` included:
+/// what lies outside the repository is not lint502's to read).
+pub fn find(base: &Path, fence: &Roots) -> Option<Venv> {
     let mut candidates = vec![base.to_path_buf()];
     if let Ok(rd) = std::fs::read_dir(base) {
         let mut dirs: Vec<PathBuf> = rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
         dirs.sort();
         candidates.extend(dirs);
     }
-    let root = candidates.into_iter().find(|d| d.join("pyvenv.cfg").is_file())?;
+    let root = candidates
+        .into_iter()
+        .find(|d| d.join("pyvenv.cfg").is_file() && fence.contains(d))?;
     let mut site: Vec<PathBuf> = Vec::new();
     if let Ok(rd) = std::fs::read_dir(root.join("lib")) {
         for e in rd.flatten() {
@@ -78,6 +87,7 @@ pub fn find(base: &Path) -> Option<Venv> {
     if win.is_dir() {
         site.push(win);
     }
+    site.retain(|d| fence.contains(d));
     site.sort();
     let mut venv = Venv {
         root,
@@ -86,10 +96,16 @@ pub fn find(base: &Path) -> Option<Venv> {
     let mut count = 0;
     for dir in site {
         let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        // A symlinked entry is checked against the fence (the folder itself
+        // was); a plain one is inside with its folder.
         let mut infos: Vec<PathBuf> = rd
             .flatten()
+            .filter(|e| {
+                let p = e.path();
+                p.extension().is_some_and(|x| x == "dist-info")
+                    && (!e.file_type().is_ok_and(|t| t.is_symlink()) || fence.contains(&p))
+            })
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "dist-info"))
             .collect();
         infos.sort();
         for info in infos {
@@ -103,9 +119,11 @@ pub fn find(base: &Path) -> Option<Venv> {
     Some(venv)
 }
 
+/// A metadata file, unless larger than [`MAX_METADATA`] or a symlink (a
+/// wheel installs none there; one could point anywhere).
 fn read_small(p: &Path) -> Option<String> {
-    let meta = std::fs::metadata(p).ok()?;
-    if meta.len() > MAX_METADATA {
+    let meta = std::fs::symlink_metadata(p).ok()?;
+    if !meta.is_file() || meta.len() > MAX_METADATA {
         return None;
     }
     let bytes = std::fs::read(p).ok()?;
@@ -221,7 +239,7 @@ mod tests {
         )
         .expect("w");
         std::fs::write(dir.join(".venv/pyvenv.cfg"), "home = /usr/bin\n").expect("w");
-        let v = find(&dir).expect("venv");
+        let v = find(&dir, &Roots::unbounded()).expect("venv");
         assert_eq!(v.modules["pyyaml"], ["_yaml", "yaml"]);
         assert_eq!(v.modules["acme-web"], ["acme", "acme_tool"]);
         assert_eq!(v.requires["acme-web"], ["pyyaml"]);
