@@ -93,17 +93,23 @@ fn main() {
     let dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&dir).join("pydata_tables.rs"), out).expect("write pydata_tables.rs");
 
-    // nginx directives, in file order: (name, module, module type, flag names, origin).
+    // nginx directives: (name, module, module type, flag names, origin), sorted
+    // by name; rows of one name keep their file order (a stable sort), which
+    // `Table::from_rows` relies on for its binary search.
     let tsv = read("data/nginx/directives.tsv");
-    let mut out = String::from("pub static DIRECTIVE_ROWS: &[(&str, &str, &str, &[&str], &str)] = &[\n");
+    let mut rows: Vec<[&str; 5]> = Vec::new();
     for line in tsv.lines() {
         if line.starts_with('#') || line.starts_with("name\t") || line.is_empty() {
             continue;
         }
         let f: Vec<&str> = line.split('\t').collect();
-        let [name, module, mtype, flags, origin] = f[..] else {
-            continue;
-        };
+        if let [name, module, mtype, flags, origin] = f[..] {
+            rows.push([name, module, mtype, flags, origin]);
+        }
+    }
+    rows.sort_by_key(|r| r[0]);
+    let mut out = String::from("pub static DIRECTIVE_ROWS: &[(&str, &str, &str, &[&str], &str)] = &[\n");
+    for [name, module, mtype, flags, origin] in rows {
         let flags: Vec<&str> = flags.split('|').collect();
         let _ = writeln!(out, "    ({name:?}, {module:?}, {mtype:?}, &{flags:?}, {origin:?}),");
     }
