@@ -120,22 +120,27 @@ fn first_violation(eff: &Effective, b: &Buffering) -> Option<Violation> {
     let name = |s: &str| format!("\"{}\"", f.directive(s));
     let bufs = b.buffers.value;
     let max = eff.max_buffer();
-    // "the maximum of the value of …" as nginx words it, and as we word it.
-    let of_max = format!(
-        "the maximum of the value of {} and one of the {}",
-        name("buffer_size"),
-        name("buffers")
-    );
-    let larger = format!(
-        "the larger of {} ({}) and one of the {} ({})",
-        name("buffer_size"),
-        format_size(eff.buffer_size.value),
-        name("buffers"),
-        format_size(bufs.size)
-    );
+    // "the maximum of the value of …" as nginx words it, and as we word it:
+    // built only for a violation (this runs for every location and family).
+    let of_max = || {
+        format!(
+            "the maximum of the value of {} and one of the {}",
+            name("buffer_size"),
+            name("buffers")
+        )
+    };
+    let larger = || {
+        format!(
+            "the larger of {} ({}) and one of the {} ({})",
+            name("buffer_size"),
+            format_size(eff.buffer_size.value),
+            name("buffers"),
+            format_size(bufs.size)
+        )
+    };
     let why_default = |v: &Value<u64>| match v.span {
         Some(_) => String::new(),
-        None => format!(" (by default twice {larger})"),
+        None => format!(" (by default twice {})", larger()),
     };
 
     if bufs.num < 2 {
@@ -160,11 +165,13 @@ fn first_violation(eff: &Effective, b: &Buffering) -> Option<Violation> {
                 "{} is {}, expected at least {}, {larger}",
                 name("busy_buffers_size"),
                 format_size(busy.value),
-                format_size(max.value)
+                format_size(max.value),
+                larger = larger()
             ),
             nginx: format!(
                 "{} must be equal to or greater than {of_max}",
-                name("busy_buffers_size")
+                name("busy_buffers_size"),
+                of_max = of_max()
             ),
             primary: busy.span.or(max.span),
             label: format!("{} is less than {}", format_size(busy.value), format_size(max.value)),
@@ -222,11 +229,13 @@ fn first_violation(eff: &Effective, b: &Buffering) -> Option<Violation> {
                 "{} is {}, expected at least {}, {larger}",
                 name("temp_file_write_size"),
                 format_size(write.value),
-                format_size(max.value)
+                format_size(max.value),
+                larger = larger()
             ),
             nginx: format!(
                 "{} must be equal to or greater than {of_max}",
-                name("temp_file_write_size")
+                name("temp_file_write_size"),
+                of_max = of_max()
             ),
             primary: write.span.or(max.span),
             label: format!("{} is less than {}", format_size(write.value), format_size(max.value)),
@@ -245,11 +254,13 @@ fn first_violation(eff: &Effective, b: &Buffering) -> Option<Violation> {
                 "{} is {}, expected 0 (no temporary files) or at least {}, {larger}",
                 name("max_temp_file_size"),
                 format_size(temp.value),
-                format_size(max.value)
+                format_size(max.value),
+                larger = larger()
             ),
             nginx: format!(
                 "{} must be equal to zero to disable temporary files usage or must be equal to or greater than {of_max}",
-                name("max_temp_file_size")
+                name("max_temp_file_size"),
+                of_max = of_max()
             ),
             primary: temp.span.or(max.span),
             label: format!("{} is less than {}", format_size(temp.value), format_size(max.value)),
