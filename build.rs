@@ -95,7 +95,7 @@ fn main() {
 
     // nginx directives: (name, module, module type, flag names, origin), sorted
     // by name; rows of one name keep their file order (a stable sort), which
-    // `Table::from_rows` relies on for its binary search.
+    // `Table::from_commands` relies on for its binary search.
     let tsv = read("data/nginx/directives.tsv");
     let mut rows: Vec<[&str; 5]> = Vec::new();
     for line in tsv.lines() {
@@ -108,10 +108,15 @@ fn main() {
         }
     }
     rows.sort_by_key(|r| r[0]);
-    let mut out = String::from("pub static DIRECTIVE_ROWS: &[(&str, &str, &str, &[&str], &str)] = &[\n");
+    // Each row is a call of the const fn `directives::command`, evaluated at
+    // compile time.
+    let mut out = String::from("pub static COMMANDS: &[Option<super::Command>] = &[\n");
     for [name, module, mtype, flags, origin] in rows {
         let flags: Vec<&str> = flags.split('|').collect();
-        let _ = writeln!(out, "    ({name:?}, {module:?}, {mtype:?}, &{flags:?}, {origin:?}),");
+        let _ = writeln!(
+            out,
+            "    super::command({name:?}, {module:?}, {mtype:?}, &{flags:?}, {origin:?}),"
+        );
     }
     out.push_str("];\n");
     std::fs::write(Path::new(&dir).join("nginx_directives.rs"), out).expect("write nginx_directives.rs");

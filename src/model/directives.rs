@@ -211,39 +211,108 @@ pub struct Table {
     names: Vec<&'static str>,
 }
 
-fn flag_value(name: &str) -> Option<(u32, Option<ModuleType>)> {
-    use ModuleType::*;
-    Some(match name {
-        "CONF_NOARGS" => (CONF_NOARGS, None),
-        "CONF_TAKE1" => (0x02, None),
-        "CONF_TAKE2" => (0x04, None),
-        "CONF_TAKE3" => (0x08, None),
-        "CONF_TAKE4" => (0x10, None),
-        "CONF_TAKE5" => (0x20, None),
-        "CONF_TAKE6" => (0x40, None),
-        "CONF_TAKE7" => (0x80, None),
-        "CONF_BLOCK" => (CONF_BLOCK, None),
-        "CONF_FLAG" => (CONF_FLAG, None),
-        "CONF_ANY" => (CONF_ANY, None),
-        "CONF_1MORE" => (CONF_1MORE, None),
-        "CONF_2MORE" => (CONF_2MORE, None),
-        "DIRECT_CONF" => (DIRECT_CONF, None),
-        "MAIN_CONF" => (MAIN_CONF, None),
-        "ANY_CONF" => (ANY_CONF, None),
-        "EVENT_CONF" => (SECOND_CONF, Some(Event)),
-        "HTTP_MAIN_CONF" => (SECOND_CONF, Some(Http)),
-        "HTTP_SRV_CONF" => (HTTP_SRV_CONF, Some(Http)),
-        "HTTP_LOC_CONF" => (HTTP_LOC_CONF, Some(Http)),
-        "HTTP_UPS_CONF" => (HTTP_UPS_CONF, Some(Http)),
-        "HTTP_SIF_CONF" => (HTTP_SIF_CONF, Some(Http)),
-        "HTTP_LIF_CONF" => (HTTP_LIF_CONF, Some(Http)),
-        "HTTP_LMT_CONF" => (HTTP_LMT_CONF, Some(Http)),
-        "MAIL_MAIN_CONF" => (SECOND_CONF, Some(Mail)),
-        "MAIL_SRV_CONF" => (HTTP_SRV_CONF, Some(Mail)),
-        "STREAM_MAIN_CONF" => (SECOND_CONF, Some(Stream)),
-        "STREAM_SRV_CONF" => (HTTP_SRV_CONF, Some(Stream)),
-        "STREAM_UPS_CONF" => (STREAM_UPS_CONF, Some(Stream)),
-        _ => return None,
+/// nginx's flag names (`ngx_conf_file.h`, `ngx_http_config.h`, …) and their
+/// bits as lint502 models them (`*_MAIN_CONF` of a module type is its second
+/// level).
+const FLAGS: [(&str, u32); 29] = [
+    ("CONF_NOARGS", CONF_NOARGS),
+    ("CONF_TAKE1", 0x02),
+    ("CONF_TAKE2", 0x04),
+    ("CONF_TAKE3", 0x08),
+    ("CONF_TAKE4", 0x10),
+    ("CONF_TAKE5", 0x20),
+    ("CONF_TAKE6", 0x40),
+    ("CONF_TAKE7", 0x80),
+    ("CONF_BLOCK", CONF_BLOCK),
+    ("CONF_FLAG", CONF_FLAG),
+    ("CONF_ANY", CONF_ANY),
+    ("CONF_1MORE", CONF_1MORE),
+    ("CONF_2MORE", CONF_2MORE),
+    ("DIRECT_CONF", DIRECT_CONF),
+    ("MAIN_CONF", MAIN_CONF),
+    ("ANY_CONF", ANY_CONF),
+    ("EVENT_CONF", SECOND_CONF),
+    ("HTTP_MAIN_CONF", SECOND_CONF),
+    ("HTTP_SRV_CONF", HTTP_SRV_CONF),
+    ("HTTP_LOC_CONF", HTTP_LOC_CONF),
+    ("HTTP_UPS_CONF", HTTP_UPS_CONF),
+    ("HTTP_SIF_CONF", HTTP_SIF_CONF),
+    ("HTTP_LIF_CONF", HTTP_LIF_CONF),
+    ("HTTP_LMT_CONF", HTTP_LMT_CONF),
+    ("MAIL_MAIN_CONF", SECOND_CONF),
+    ("MAIL_SRV_CONF", HTTP_SRV_CONF),
+    ("STREAM_MAIN_CONF", SECOND_CONF),
+    ("STREAM_SRV_CONF", HTTP_SRV_CONF),
+    ("STREAM_UPS_CONF", STREAM_UPS_CONF),
+];
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn flag_bit(name: &str) -> Option<u32> {
+    let mut i = 0;
+    while i < FLAGS.len() {
+        if same(FLAGS[i].0, name) {
+            return Some(FLAGS[i].1);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// One row of `directives.tsv` as a command: evaluated when lint502 is
+/// compiled (build.rs writes a call per row into a `static`), so start-up
+/// does no string matching. None for a row with an unknown module type or
+/// flag: it is skipped rather than trusted.
+pub const fn command(
+    name: &'static str,
+    module: &'static str,
+    module_type: &str,
+    flags: &[&str],
+    origin: &'static str,
+) -> Option<Command> {
+    const TYPES: [(&str, ModuleType); 6] = [
+        ("CORE", ModuleType::Core),
+        ("CONF", ModuleType::Conf),
+        ("EVENT", ModuleType::Event),
+        ("HTTP", ModuleType::Http),
+        ("MAIL", ModuleType::Mail),
+        ("STREAM", ModuleType::Stream),
+    ];
+    let mut t = 0;
+    while t < TYPES.len() && !same(TYPES[t].0, module_type) {
+        t += 1;
+    }
+    if t == TYPES.len() {
+        return None;
+    }
+    let mut bits = 0;
+    let mut i = 0;
+    while i < flags.len() {
+        match flag_bit(flags[i]) {
+            Some(b) => bits |= b,
+            None => return None,
+        }
+        i += 1;
+    }
+    Some(Command {
+        name,
+        module,
+        module_type: TYPES[t].1,
+        flags: bits,
+        origin,
     })
 }
 
@@ -251,50 +320,12 @@ impl Table {
     /// The table compiled into lint502.
     pub fn get() -> &'static Table {
         static TABLE: OnceLock<Table> = OnceLock::new();
-        TABLE.get_or_init(|| Table::from_rows(generated::DIRECTIVE_ROWS))
+        TABLE.get_or_init(|| Table::from_commands(generated::COMMANDS))
     }
 
-    /// Build the table from the rows of `directives.tsv` (generated and checked by tests); a row
-    /// with an unknown module type or flag is skipped rather than trusted.
-    pub fn from_rows(
-        rows: &'static [(
-            &'static str,
-            &'static str,
-            &'static str,
-            &'static [&'static str],
-            &'static str,
-        )],
-    ) -> Table {
-        let mut commands: Vec<Command> = Vec::with_capacity(rows.len());
-        for &(name, module, mtype, flags, origin) in rows {
-            let module_type = match mtype {
-                "CORE" => ModuleType::Core,
-                "CONF" => ModuleType::Conf,
-                "EVENT" => ModuleType::Event,
-                "HTTP" => ModuleType::Http,
-                "MAIL" => ModuleType::Mail,
-                "STREAM" => ModuleType::Stream,
-                _ => continue,
-            };
-            let mut bits = 0;
-            let mut ok = true;
-            for flag in flags {
-                match flag_value(flag) {
-                    Some((v, _)) => bits |= v,
-                    None => ok = false,
-                }
-            }
-            if !ok {
-                continue;
-            }
-            commands.push(Command {
-                name,
-                module,
-                module_type,
-                flags: bits,
-                origin,
-            });
-        }
+    /// The table of these commands (None: a row [`command`] refused).
+    pub fn from_commands(rows: &[Option<Command>]) -> Table {
+        let mut commands: Vec<Command> = rows.iter().flatten().cloned().collect();
         // build.rs emits the rows already sorted, which a stable sort only
         // checks (one pass); rows from elsewhere get sorted here.
         commands.sort_by_key(|c| c.name);
@@ -501,5 +532,43 @@ pub fn describe_args(flags: u32) -> String {
             let rest: Vec<String> = rest.iter().map(|n| n.to_string()).collect();
             format!("{} or {last} arguments", rest.join(", "))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of `data/nginx/directives.tsv` is accepted (a typo in a flag
+    /// or module type would silently drop a directive), the rows are sorted
+    /// for the binary search, and lookups find every command of a name.
+    #[test]
+    fn table_rows_are_all_accepted_sorted_and_found() {
+        assert!(generated::COMMANDS.len() > 1_000);
+        let refused = generated::COMMANDS.iter().filter(|c| c.is_none()).count();
+        assert_eq!(refused, 0, "rows refused by directives::command");
+        let t = Table::get();
+        assert_eq!(t.len(), generated::COMMANDS.len());
+        assert!(t.commands.windows(2).all(|w| w[0].name <= w[1].name));
+        // `server` is a command of http, stream, mail and upstream.
+        let server = t.commands("server");
+        assert!(server.len() >= 3, "{server:?}");
+        assert!(server.iter().all(|c| c.name == "server"));
+        let proxy_pass = t.commands("proxy_pass");
+        assert!(!proxy_pass.is_empty());
+        assert!(
+            proxy_pass
+                .iter()
+                .all(|c| c.module_type == ModuleType::Http || c.module_type == ModuleType::Stream)
+        );
+        assert!(t.commands("no_such_directive").is_empty());
+        assert!(t.commands("").is_empty());
+        assert!(t.commands("zzzz").is_empty());
+        assert_eq!(command("x", "m", "HTTP", &["CONF_TAKE1", "NOPE"], "o"), None);
+        assert_eq!(command("x", "m", "NOPE", &["CONF_TAKE1"], "o"), None);
+        let c = command("x", "m", "HTTP", &["HTTP_LOC_CONF", "CONF_TAKE12"], "o");
+        assert_eq!(c, None, "CONF_TAKE12 is not a flag name of the table");
+        let c = command("x", "m", "HTTP", &["HTTP_LOC_CONF", "CONF_TAKE1"], "o").expect("valid");
+        assert_eq!(c.flags, HTTP_LOC_CONF | 0x02);
     }
 }
