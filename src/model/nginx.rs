@@ -528,7 +528,8 @@ impl Builder {
         // Each candidate path is looked up once: thousands of files that include the same glob would otherwise
         // list and sort its folder once each (tests/hostile.rs, include bomb).
         let mut seen: HashMap<PathBuf, bool> = HashMap::new();
-        let mut path_matches = |p: PathBuf| *seen.entry(p).or_insert_with_key(|p| path_matches(p));
+        let mut patterns: HashMap<String, Option<glob::Pattern>> = HashMap::new();
+        let mut path_matches = |p: PathBuf| *seen.entry(p).or_insert_with_key(|p| path_matches(p, &mut patterns));
         for id in ids {
             let mut values = Vec::new();
             collect_includes(self.top(*id), &mut values);
@@ -1341,14 +1342,40 @@ fn collect_include_spans(ds: &[Directive], out: &mut Vec<(Span, String)>) {
 }
 
 /// Whether a path (or glob) names at least one existing file.
-fn path_matches(p: &Path) -> bool {
+/// Whether `p` names a file, or as a glob matches one. A wildcard only in the
+/// last component (`conf.d/*.conf`, nearly every include) lists the folder
+/// once with the pattern compiled once per run (`patterns`); `glob::glob`
+/// compiled every component per call, which was a sixth of a typical check.
+/// Same matching rules as `glob::glob` (`MatchOptions::new()`).
+fn path_matches(p: &Path, patterns: &mut HashMap<String, Option<glob::Pattern>>) -> bool {
     let s = p.to_string_lossy();
-    if s.contains(['*', '?', '[']) {
+    if !s.contains(['*', '?', '[']) {
+        return p.is_file();
+    }
+    let literal_parent = p.parent().filter(|d| !d.to_string_lossy().contains(['*', '?', '[']));
+    let (Some(parent), Some(name)) = (literal_parent, p.file_name()) else {
         return glob::glob(&s)
             .map(|mut g| g.any(|m| m.is_ok_and(|m| m.is_file())))
             .unwrap_or(false);
-    }
-    p.is_file()
+    };
+    let name = name.to_string_lossy();
+    let Some(pattern) = patterns
+        .entry(name.to_string())
+        .or_insert_with(|| glob::Pattern::new(&name).ok())
+    else {
+        return false;
+    };
+    let dir = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries
+        .flatten()
+        .any(|e| pattern.matches(&e.file_name().to_string_lossy()) && e.path().is_file())
 }
 
 /// The known directive closest to `name` (edit distance ≤ 2), for "did you mean".
@@ -1385,4 +1412,58 @@ pub fn check_in_context(db: &mut SourceDb, path: &Path, cx: Option<Context>) -> 
     b.walk_root(id, cx, &prefix);
     b.resolve_targets();
     Ok(b.model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `path_matches` answers as `glob::glob` (which it replaces for a
+    /// wildcard in the last component) on files, folders, dot files, invalid
+    /// patterns and wildcards in a folder name.
+    #[test]
+    fn path_matches_agrees_with_glob() {
+        let dir = std::env::temp_dir().join(format!("lint502-path-matches-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for f in [
+            "conf.d/a.conf",
+            "conf.d/.hidden",
+            "conf.d/sub/b.conf",
+            "sites/x",
+            "empty/.keep",
+        ] {
+            let p = dir.join(f);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, "").expect("write");
+        }
+        std::fs::create_dir_all(dir.join("dirs/only.conf")).expect("mkdir");
+        let by_glob = |p: &Path| {
+            glob::glob(&p.to_string_lossy())
+                .map(|mut g| g.any(|m| m.is_ok_and(|m| m.is_file())))
+                .unwrap_or(false)
+        };
+        let mut patterns = HashMap::new();
+        let mut agreed = 0;
+        for pat in [
+            "conf.d/*.conf",
+            "conf.d/*",
+            "conf.d/.h*",
+            "conf.d/*.nope",
+            "conf.d/[ab].conf",
+            "conf.d/[",
+            "*/a.conf",
+            "conf.d/*/b.conf",
+            "sites/?",
+            "dirs/*.conf",
+            "empty/*",
+            "missing/*",
+            "conf.d/a.conf",
+        ] {
+            let p = dir.join(pat);
+            assert_eq!(path_matches(&p, &mut patterns), by_glob(&p), "{pat}");
+            agreed += usize::from(by_glob(&p));
+        }
+        assert!(agreed >= 7, "too few matching cases to compare: {agreed}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
