@@ -137,6 +137,10 @@ pub fn build(
         })
         .map(|r| normalize(&r))
         .collect();
+    // `lint502 check $(git ls-files)`: hundreds of files share a few folders.
+    let mut roots = roots;
+    roots.sort();
+    roots.dedup();
     // Folders that hold Python files, and their parents up to a root.
     let mut dirs: HashSet<PathBuf> = HashSet::new();
     for f in &app.files {
@@ -149,9 +153,10 @@ pub fn build(
         }
     }
     let fence = Roots::of(checked);
+    let installed = installed_modules(deps, &roots, &fence);
     let cx = Cx {
         roots,
-        installed: installed_modules(deps, checked, &fence),
+        installed,
         fence,
         dirs: dirs.into_iter().collect(),
     };
@@ -175,8 +180,9 @@ struct Cx {
 }
 
 /// Top-level modules the declared requirements and the repository's
-/// virtualenv provide.
-fn installed_modules(deps: &DepsModel, checked: &[PathBuf], fence: &Roots) -> HashSet<String> {
+/// virtualenv provide (a virtualenv in or just below one of `bases`, the
+/// checked folders).
+fn installed_modules(deps: &DepsModel, bases: &[PathBuf], fence: &Roots) -> HashSet<String> {
     let mut out = HashSet::new();
     for d in &deps.declared {
         for m in crate::model::pydata::modules_of(&d.canonical) {
@@ -184,13 +190,8 @@ fn installed_modules(deps: &DepsModel, checked: &[PathBuf], fence: &Roots) -> Ha
         }
         out.insert(d.canonical.replace('-', "_"));
     }
-    for c in checked {
-        let base = if c.is_file() {
-            c.parent().map(Path::to_path_buf).unwrap_or_default()
-        } else {
-            c.clone()
-        };
-        if let Some(v) = crate::model::venv::find(&base, fence) {
+    for base in bases {
+        if let Some(v) = crate::model::venv::find(on_disk(base), fence) {
             for ms in v.modules.values() {
                 out.extend(ms.iter().cloned());
             }
