@@ -120,10 +120,28 @@ pub fn parse(file: FileId, text: &str, format: Pm2Format) -> Result<Spanned<Valu
 
 /// [`parse`], also returning how the value was exported and the comments.
 pub fn parse_file(file: FileId, text: &str, format: Pm2Format) -> Result<Pm2Source, SyntaxError> {
-    match format {
+    let read = match format {
         Pm2Format::Js | Pm2Format::Json => parse_js(file, text, format),
         Pm2Format::Yaml => parse_yaml(file, text),
+    };
+    read.map_err(|e| on_characters(text, e))
+}
+
+/// `e` with its span inside `text` and widened to whole characters. The
+/// readers compute some error ends as "a few bytes on" (`---` is 3 bytes);
+/// the fuzzer found one ending inside a U+2029 after a `-`.
+fn on_characters(text: &str, mut e: SyntaxError) -> SyntaxError {
+    let len = text.len();
+    let mut start = (e.span.start as usize).min(len);
+    let mut end = (e.span.end as usize).clamp(start, len);
+    while !text.is_char_boundary(start) {
+        start -= 1;
     }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    e.span = Span::new(e.span.file, start, end);
+    e
 }
 
 /// The comments of a file (empty when it does not parse).
@@ -1855,6 +1873,8 @@ fn parse_yaml(file: FileId, text: &str) -> Result<Pm2Source, SyntaxError> {
                     return Err(error(
                         file,
                         at,
+                        // `---`, or less of it at the end (widened to whole
+                        // characters by `parse_file`).
                         (at + 3).min(text.len()),
                         "found a second yaml document, expected one (js-yaml's `load`, which PM2 uses, reads one)"
                             .into(),
