@@ -184,6 +184,14 @@ pub struct Setting {
 
 pub type Settings = BTreeMap<String, Setting>;
 
+#[cfg(test)]
+impl Setting {
+    /// A setting made in a test, as if written at the top level.
+    pub(crate) fn of(values: Vec<(Vec<String>, Span)>) -> Setting {
+        Setting { values, depth: 0 }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Location {
     pub server: usize,

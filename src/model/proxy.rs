@@ -91,6 +91,17 @@ impl Family {
         Family::Grpc,
     ];
 
+    /// The directive prefix with the underscore: `proxy_`, `uwsgi_`, …
+    pub fn underscored(self) -> &'static str {
+        match self {
+            Family::Proxy => "proxy_",
+            Family::Uwsgi => "uwsgi_",
+            Family::Fastcgi => "fastcgi_",
+            Family::Scgi => "scgi_",
+            Family::Grpc => "grpc_",
+        }
+    }
+
     /// The directive prefix without the underscore: `proxy`, `uwsgi`, …
     pub fn prefix(self) -> &'static str {
         match self {
@@ -407,6 +418,18 @@ fn bufs(args: &[String]) -> Result<Bufs, UnitError> {
 /// level's merged settings), with nginx's defaults and derived values.
 /// An unreadable value is returned as the error nginx stops on first.
 pub fn effective_in(settings: &Settings, family: Family) -> Result<Effective, InvalidValue> {
+    // Most levels set nothing of most families: one ordered lookup for the
+    // family's prefix (`proxy_`) instead of nine by name (the rules ask for
+    // every location and family: 48,000 times on the 1.33 MB config).
+    let empty = Settings::new();
+    let from = (
+        std::ops::Bound::Included(family.underscored()),
+        std::ops::Bound::Unbounded,
+    );
+    let settings = match settings.range::<str, _>(from).next() {
+        Some((k, _)) if k.starts_with(family.underscored()) => settings,
+        _ => &empty,
+    };
     let d = |suffix: &str| family.name(suffix);
     let timeout = |suffix: &str| -> Result<Value<u64>, InvalidValue> {
         Ok(read(settings, &d(suffix), 1, one(parse_msec))?.unwrap_or(Value::default(60_000)))
@@ -595,6 +618,42 @@ pub fn format_size(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The prefix shortcut in `effective_in` reads a family's settings
+    /// whatever sorts around them, and gives the defaults when there are none.
+    #[test]
+    fn effective_in_reads_each_family_among_the_others() {
+        let set = |pairs: &[(&str, &str)]| -> Settings {
+            pairs
+                .iter()
+                .map(|(k, v)| {
+                    let s = crate::model::nginx::Setting::of(vec![(vec![v.to_string()], Span::default())]);
+                    (k.to_string(), s)
+                })
+                .collect()
+        };
+        let s = set(&[
+            ("fastcgi_read_timeout", "5s"),
+            ("proxy", "x"),
+            ("proxy_read_timeout", "7s"),
+            ("proxyz_read_timeout", "9s"),
+            ("scgi_read_timeout", "11s"),
+        ]);
+        let t = |f: Family| effective_in(&s, f).expect("valid").read_timeout.value;
+        assert_eq!(t(Family::Fastcgi), 5_000);
+        assert_eq!(t(Family::Proxy), 7_000);
+        assert_eq!(t(Family::Scgi), 11_000);
+        assert_eq!(t(Family::Uwsgi), 60_000);
+        assert_eq!(t(Family::Grpc), 60_000);
+        let only_other = set(&[("uwsgi_read_timeout", "3s")]);
+        assert_eq!(
+            effective_in(&only_other, Family::Proxy)
+                .expect("valid")
+                .read_timeout
+                .value,
+            60_000
+        );
+    }
 
     #[test]
     fn sizes() {
