@@ -66,6 +66,9 @@ pub struct FileInfo {
     pub role: Role,
     /// The context its top-level directives were checked in.
     pub context: &'static str,
+    /// A main configuration's last top-level `user` directive: its
+    /// arguments and the statement's span (None for other files).
+    pub user: Option<(Vec<String>, Span)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -478,6 +481,16 @@ impl Builder {
         self.asts.get(&id).map(|f| f.directives.as_slice()).unwrap_or(&[])
     }
 
+    /// The last top-level `user` directive of a file (nginx's workers run
+    /// as it; `socket_perm::nginx_users`).
+    fn user_of(&self, id: FileId) -> Option<(Vec<String>, Span)> {
+        self.top(id)
+            .iter()
+            .rev()
+            .find(|d| d.name() == "user")
+            .map(|d| (d.args.iter().map(|a| a.value.clone()).collect(), d.span))
+    }
+
     fn is_main(&self, id: FileId) -> bool {
         self.top(id)
             .iter()
@@ -786,6 +799,7 @@ impl Builder {
                     id: f,
                     role: Role::Included,
                     context: "unchecked",
+                    user: None,
                 });
             }
         }
@@ -793,10 +807,12 @@ impl Builder {
 
     /// Check a file that no other includes, as `role`, from context `cx`.
     fn check_root(&mut self, id: FileId, role: Role, cx: Context, prefix: &Path) {
+        let user = (role == Role::Main).then(|| self.user_of(id)).flatten();
         self.model.files.push(FileInfo {
             id,
             role,
             context: cx.describe(),
+            user,
         });
         self.covered.insert(id);
         self.walk_root(id, Some(cx), prefix);
@@ -828,6 +844,7 @@ impl Builder {
                     id: f,
                     role: Role::Included,
                     context,
+                    user: None,
                 });
             }
         }
@@ -1411,10 +1428,12 @@ pub fn check_in_context(db: &mut SourceDb, path: &Path, cx: Option<Context>) -> 
     let prefix = path.parent().map(Path::to_path_buf).unwrap_or_default();
     b.load_closure(db, id, &prefix);
     let role = if b.is_main(id) { Role::Main } else { Role::Snippet };
+    let user = (role == Role::Main).then(|| b.user_of(id)).flatten();
     b.model.files.push(FileInfo {
         id,
         role,
         context: cx.map(|c| c.describe()).unwrap_or("unchecked"),
+        user,
     });
     b.covered.insert(id);
     b.walk_root(id, cx, &prefix);

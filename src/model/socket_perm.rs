@@ -90,7 +90,7 @@ const DISTRO_USERS: &[(&str, &str)] = &[
 /// The users nginx's workers run as: the `user` directive of each main
 /// configuration in the repository (nginx's default `nobody` when a main
 /// configuration has none), else the distributions' defaults (assumed).
-pub fn nginx_users(db: &SourceDb, n: &NginxModel) -> NginxUsers {
+pub fn nginx_users(n: &NginxModel) -> NginxUsers {
     let mut out = NginxUsers::default();
     let push = |u: NginxUser, out: &mut NginxUsers| {
         if !out.users.iter().any(|x| x.user == u.user && x.group == u.group) {
@@ -99,18 +99,16 @@ pub fn nginx_users(db: &SourceDb, n: &NginxModel) -> NginxUsers {
     };
     let mains: Vec<_> = n.files.iter().filter(|f| f.role == Role::Main).collect();
     for f in &mains {
-        let parsed = crate::parse::nginx::parse(f.id, &db.get(f.id).text);
-        let user = parsed.directives.iter().rev().find(|d| d.name() == "user");
-        match user {
-            Some(d) => {
-                let Some(u) = d.arg(0) else { continue };
+        match &f.user {
+            Some((args, span)) => {
+                let Some(u) = args.first() else { continue };
                 // `user name;`: the group of the same name (nginx docs).
-                let g = d.arg(1).unwrap_or(u);
+                let g = args.get(1).unwrap_or(u);
                 push(
                     NginxUser {
                         user: u.to_owned(),
                         group: g.to_owned(),
-                        span: Some(d.span),
+                        span: Some(*span),
                     },
                     &mut out,
                 );

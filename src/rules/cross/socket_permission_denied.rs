@@ -59,10 +59,10 @@ fn help(b: &Backend, group: &str) -> String {
 
 pub fn check(cx: &mut Checker) {
     let d = cx.model;
-    // Read only when a unix socket is proxied to: finding the `user`
-    // directive reads each main configuration again, which on a 1.33 MB
-    // config was 29% of the whole check.
-    let mut users: Option<NginxUsers> = None;
+    let users = socket_perm::nginx_users(&d.nginx);
+    if users.users.is_empty() {
+        return;
+    }
     for c in connects(d) {
         let Endpoint::Unix { path } = c.endpoint else { continue };
         for b in &d.backends.backends {
@@ -76,14 +76,10 @@ pub fn check(cx: &mut Checker) {
             let Some(p) = socket_perm::socket_perm(cx.db, &d.backends, b) else {
                 continue;
             };
-            let users = users.get_or_insert_with(|| socket_perm::nginx_users(cx.db, &d.nginx));
-            if users.users.is_empty() {
-                continue;
-            }
             if !users.users.iter().all(|u| socket_perm::denied(&p, u)) {
                 continue;
             }
-            let who = users_text(users);
+            let who = users_text(&users);
             let (group, with_group) = match users.users.as_slice() {
                 [one] => (one.group.clone(), format!("group {}", one.group)),
                 _ => ("www-data".to_owned(), "nginx's group".to_owned()),
