@@ -9,6 +9,9 @@
 # Ctrl-C or `kill -INT` of the fuzzer ends a run early and still records it.
 #
 # Build first (from fuzz/): cargo +nightly fuzz build -s none --no-trace-compares
+# FUZZ_BIN: where the binaries are (default: cargo-fuzz's release folder);
+# FUZZ_COMMIT: the commit they were built from (default: HEAD);
+# FUZZ_LOGS: where each run's log goes (default: artifacts/logs).
 # Settings, the same for every run (see README.md, "Third round"):
 #   -max_len=1024 -timeout=10 -rss_limit_mb=2048 -dict=dict/<target>.dict
 #   check: -entropic=0 and the merged corpus corpus/check-min when present.
@@ -24,7 +27,9 @@ bin=${FUZZ_BIN:-target/x86_64-unknown-linux-gnu/release}
 logs=${FUZZ_LOGS:-artifacts/logs}
 mkdir -p "$logs"
 [ -f runs.tsv ] || printf 'date\tcommit\ttarget\texecutions\texec_per_s\tseconds\tnew_units\tresult\n' > runs.tsv
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The commit the binaries were built from: HEAD unless FUZZ_COMMIT says
+# otherwise (binaries built earlier, or elsewhere).
+commit=${FUZZ_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
 for t in "$@"; do
     corpus=corpus/$t
     extra=""
