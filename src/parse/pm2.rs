@@ -1388,15 +1388,9 @@ fn core_tag(tag: &Tag) -> Option<&str> {
 }
 
 impl YamlReader<'_> {
-    /// An error at `start..end`, kept inside the text and on character
-    /// boundaries.
+    /// An error at `start..end` (`parse_file` keeps every error span inside
+    /// the text and on character boundaries).
     fn err(&self, start: usize, end: usize, message: String) -> SyntaxError {
-        let len = self.text.len();
-        let start = start.min(len);
-        let mut end = end.clamp(start, len);
-        while !self.text.is_char_boundary(end) {
-            end += 1;
-        }
         error(self.file, start, end, message)
     }
 
