@@ -171,11 +171,10 @@ pub fn is_known_selector(selector: &str) -> bool {
 /// typo of it.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1) + 1;
-    let lower = word.to_ascii_lowercase();
+    let mut near = crate::text::Near::new(&word.to_ascii_lowercase());
     candidates
         .into_iter()
-        .map(|c| (crate::text::edit_distance(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|c| Some((near.distance_within(&c.to_ascii_lowercase(), limit)?, c)))
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }

@@ -362,15 +362,15 @@ pub fn suggest(name: &str, hooks_only: bool, value: Option<&Value>) -> Option<&'
     }
     let n = normalize(name);
     let mut best: Option<(usize, &'static str)> = None;
+    let mut near = crate::text::Near::new(&n);
+    let n_len = n.chars().count();
     for s in SETTINGS.iter().filter(|s| pool(s)) {
         let m = normalize(s);
-        let limit = if n.chars().count().min(m.chars().count()) <= 5 {
-            1
-        } else {
-            2
+        let limit = if n_len.min(m.chars().count()) <= 5 { 1 } else { 2 };
+        let Some(d) = near.distance_within(&m, limit) else {
+            continue;
         };
-        let d = crate::text::edit_distance(&n, &m);
-        if d <= limit && best.is_none_or(|(b, _)| d < b) {
+        if best.is_none_or(|(b, _)| d < b) {
             best = Some((d, s));
         }
     }

@@ -1406,12 +1406,17 @@ fn path_matches(p: &Path, patterns: &mut HashMap<String, Option<glob::Pattern>>)
 /// The known directive closest to `name` (edit distance ≤ 2), for "did you mean".
 pub fn suggest(name: &str) -> Option<&'static str> {
     let mut best: Option<(usize, &'static str)> = None;
+    let mut near = crate::text::Near::new(name);
     for cand in Table::get().names() {
-        if cand.len().abs_diff(name.len()) > 2 {
+        // Byte lengths two apart can still be within two edits when the
+        // name has non-ASCII characters; Near compares character counts.
+        if name.is_ascii() && cand.len().abs_diff(name.len()) > 2 {
             continue;
         }
-        let d = crate::text::edit_distance(name, cand);
-        if d <= 2 && best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
+        let Some(d) = near.distance_within(cand, 2) else {
+            continue;
+        };
+        if best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
             best = Some((d, cand));
         }
     }

@@ -639,12 +639,12 @@ fn args_of(v: &Spanned<Value>) -> Args {
 /// least 1): `intances` → `instances`, `scirpt` → `script`.
 pub fn suggest(key: &str) -> Option<&'static str> {
     let limit = (key.chars().count() / 3).max(1);
+    let mut near = crate::text::Near::new(key);
     APP_KEYS
         .iter()
         .copied()
         .chain(APP_KEY_ALIASES.iter().map(|(a, _)| *a))
-        .map(|k| (crate::text::edit_distance(key, k), k))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|k| Some((near.distance_within(k, limit)?, k)))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }

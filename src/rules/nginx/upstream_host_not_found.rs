@@ -53,10 +53,10 @@ pub fn check(cx: &mut Checker) {
             .iter()
             .filter(|u| !u.stream && u.group == t.group)
             .collect();
+        let mut measure = crate::text::Near::new(host);
         let near = same
             .iter()
-            .map(|u| (crate::text::edit_distance(&u.name, host), *u))
-            .filter(|(d, _)| *d <= 3)
+            .filter_map(|u| Some((measure.distance_within(&u.name, 3)?, *u)))
             .min_by_key(|(d, u)| (*d, u.name.clone()));
         let mut known: Vec<&str> = same.iter().map(|u| u.name.as_str()).collect();
         known.sort_unstable();
